@@ -1,0 +1,60 @@
+# Two promises (README): `make demo` and `make test` work on a fresh clone.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTHON := $(BIN)/python
+# Extra requirement for a leg that runs on another Django (e.g. DJANGO_SPEC="Django>=6,<6.2").
+DJANGO_SPEC ?=
+PORT ?= 8000
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/academy
+MANAGE := $(PYTHON) manage.py
+
+.PHONY: venv demo serve seed test test-postgres lint format messages check-deploy clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]" $(if $(DJANGO_SPEC),"$(DJANGO_SPEC)")
+	touch $@
+
+venv: $(BIN)/.installed
+
+demo: venv
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+seed: venv
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+
+test: venv
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: venv
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check $$(find templates academy courses certificates home -name '*.html')
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djhtml $$(find templates academy courses certificates home -name '*.html')
+
+messages: venv
+	$(MANAGE) makemessages --no-obsolete --no-location -l fr -l nl -l es -l pt \
+		--ignore='.venv*' --ignore=tests --ignore=docs
+	$(MANAGE) compilemessages --ignore='.venv*'
+
+check-deploy: venv
+	DJANGO_SETTINGS_MODULE=academy.settings.production \
+	SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
+	ALLOWED_HOSTS=academy.example \
+	$(MANAGE) check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) .venv-next .pytest_cache

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+from wagtail.users import apps as wagtail_users_apps
+
+
+class AcademyConfig(AppConfig):
+    default = True
+    name = "academy"
+    verbose_name = _("Academies")
+
+
+class AcademyUsersConfig(wagtail_users_apps.WagtailUsersAppConfig):
+    """Wagtail's user admin with the fields of our user model."""
+
+    default = False
+    user_viewset = "academy.viewsets.UserViewSet"

@@ -1,0 +1,293 @@
+"""Member forces, the people of the network, and the host-city academies."""
+
+from django.conf import settings
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractUser, Group
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+# European countries of the network's member forces (ISO 3166-1 alpha-2).
+COUNTRIES = [
+    ("AT", _("Austria")),
+    ("BE", _("Belgium")),
+    ("BG", _("Bulgaria")),
+    ("CY", _("Cyprus")),
+    ("CZ", _("Czechia")),
+    ("DE", _("Germany")),
+    ("DK", _("Denmark")),
+    ("EE", _("Estonia")),
+    ("ES", _("Spain")),
+    ("FI", _("Finland")),
+    ("FR", _("France")),
+    ("GR", _("Greece")),
+    ("HR", _("Croatia")),
+    ("HU", _("Hungary")),
+    ("IE", _("Ireland")),
+    ("IT", _("Italy")),
+    ("LT", _("Lithuania")),
+    ("LU", _("Luxembourg")),
+    ("LV", _("Latvia")),
+    ("MT", _("Malta")),
+    ("NL", _("Netherlands")),
+    ("PL", _("Poland")),
+    ("PT", _("Portugal")),
+    ("RO", _("Romania")),
+    ("SE", _("Sweden")),
+    ("SI", _("Slovenia")),
+    ("SK", _("Slovakia")),
+]
+
+
+class Force(models.Model):
+    """A member police force or partner organisation of the network."""
+
+    name = models.CharField(_("name"), max_length=200)
+    city = models.CharField(_("city"), max_length=100)
+    country = models.CharField(_("country"), max_length=2, choices=COUNTRIES)
+
+    panels = [FieldPanel("name"), FieldRowPanel([FieldPanel("city"), FieldPanel("country")])]
+
+    class Meta:
+        ordering = ["country", "city", "name"]
+        verbose_name = _("force")
+        verbose_name_plural = _("forces")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "city"], name="unique_force_name_per_city"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.city})"
+
+
+class UserManager(BaseUserManager):
+    """Users sign in with their email address; there is no separate username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("Users must have an email address.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractUser):
+    """Anyone who signs in: officers, staff, trainers, coordinators, network admins.
+
+    Given and family names serve the admin's lists and sorting; ``full_name`` is
+    the name exactly as it must be printed on certificates (order, accents, script).
+    """
+
+    class ParticipantType(models.TextChoices):
+        OFFICER = "officer", _("Police officer")
+        STAFF = "staff", _("Administrative staff")
+        PARTNER = "partner", _("Partner from a crime-prevention service")
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(
+        _("full name on certificates"),
+        max_length=200,
+        help_text=_("Exactly as it must appear on your certificates."),
+    )
+    force = models.ForeignKey(
+        Force,
+        verbose_name=_("force"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    participant_type = models.CharField(
+        _("participant type"),
+        max_length=20,
+        choices=ParticipantType.choices,
+        default=ParticipantType.OFFICER,
+    )
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+    )
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.get_full_name()
+
+    def get_full_name(self):
+        return self.full_name or f"{self.first_name} {self.last_name}".strip() or self.email
+
+    def get_short_name(self):
+        return self.first_name or self.get_full_name()
+
+
+class AcademyPageQuerySet(PageQuerySet):
+    def staffed_by(self, user):
+        """Academies where ``user`` is a coordinator or a trainer."""
+        groups = user.groups.all()
+        return self.filter(Q(coordinator_group__in=groups) | Q(trainer_group__in=groups)).distinct()
+
+    def coordinated_by(self, user):
+        return self.filter(coordinator_group__in=user.groups.all())
+
+
+AcademyPageManager = PageManager.from_queryset(AcademyPageQuerySet)
+
+
+class AcademyPage(Page):
+    """A host city's police academy: the root of everything that city publishes."""
+
+    code = models.CharField(
+        _("city code"),
+        max_length=3,
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use three capital letters, e.g. LIS."))],
+        help_text=_("Three capital letters used in certificate serials, e.g. LIS."),
+    )
+    city = models.CharField(_("city"), max_length=100)
+    country = models.CharField(_("country"), max_length=2, choices=COUNTRIES)
+    force = models.ForeignKey(
+        Force,
+        verbose_name=_("host force"),
+        on_delete=models.PROTECT,
+        related_name="academies",
+    )
+    intro = RichTextField(
+        _("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"]
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    default_language = models.CharField(
+        _("default language"),
+        max_length=10,
+        choices=settings.WAGTAIL_CONTENT_LANGUAGES,
+        default="en",
+    )
+    # Set by onboarding; they scope the city's staff to this academy.
+    collection = models.ForeignKey(
+        "wagtailcore.Collection",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    coordinator_group = models.ForeignKey(
+        Group, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    trainer_group = models.ForeignKey(
+        Group, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = AcademyPageManager()
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["academy.InformationPage"]
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("logo"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("city"), FieldPanel("country")]),
+                FieldRowPanel([FieldPanel("code", read_only=True), FieldPanel("force")]),
+                FieldPanel("default_language"),
+            ],
+            heading=_("City"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("contact_email"), FieldPanel("contact_phone")]),
+                FieldPanel("address"),
+            ],
+            heading=_("Contact"),
+        ),
+    ]
+
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.FilterField("city")]
+
+    class Meta:
+        verbose_name = _("academy")
+        verbose_name_plural = _("academies")
+
+    def clean(self):
+        super().clean()
+        # Translations of an academy share its code; another academy may not.
+        taken = (
+            AcademyPage.objects.filter(code=self.code)
+            .exclude(translation_key=self.translation_key)
+            .first()
+        )
+        if taken:
+            raise ValidationError(
+                {
+                    "code": _("The code %(code)s is already used by %(city)s.")
+                    % {"code": self.code, "city": taken.city}
+                }
+            )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["information_pages"] = (
+            self.get_children().live().public().specific().defer_streamfields()
+        )
+        return context
+
+
+class InformationPage(Page):
+    """Practical information of an academy: venue, travel, accommodation, who to contact."""
+
+    body = RichTextField(_("body"), blank=True)
+
+    parent_page_types = ["academy.AcademyPage", "academy.InformationPage"]
+    subpage_types = ["academy.InformationPage"]
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("information page")
+        verbose_name_plural = _("information pages")

@@ -1,0 +1,201 @@
+"""Domain operations of the academy app."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from .models import AcademyPage, Force
+
+# What each role of a city may do on that city's page subtree. Trainers draft and
+# submit; only coordinators publish (through the city's moderation workflow).
+PAGE_PERMISSIONS = {
+    "coordinators": ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+    "trainers": ["add_page", "change_page", "lock_page"],
+}
+# On the city's collection of images and documents.
+COLLECTION_PERMISSIONS = {
+    "coordinators": [
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtailimages.delete_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+        "wagtaildocs.delete_document",
+    ],
+    "trainers": [
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+    ],
+}
+# Model permissions; the records themselves are scoped to the city by their viewsets.
+MODEL_PERMISSIONS = {
+    "coordinators": ["wagtailadmin.access_admin"],
+    "trainers": ["wagtailadmin.access_admin"],
+}
+
+
+@dataclass
+class Onboarding:
+    academy: AcademyPage
+    coordinator_group: Group
+    trainer_group: Group
+    collection: Collection
+    workflow: Workflow
+    created: list = field(default_factory=list)
+
+
+def _permission(dotted):
+    app_label, codename = dotted.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _network_home():
+    site = Site.objects.select_related("root_page").get(is_default_site=True)
+    return site.root_page.specific
+
+
+@transaction.atomic
+def onboard_city(*, city, country, code, academy_name, default_language="en", force=None):
+    """Set up a host city: its AcademyPage, collection, staff groups and moderation workflow.
+
+    Idempotent: what already exists is left as it is and only what is missing is
+    created, so running it twice changes nothing. Raises ``ValidationError`` when the
+    code belongs to another city.
+    """
+    created = []
+    academy = AcademyPage.objects.filter(code=code).order_by("pk").first()
+    if academy is not None and academy.city != city:
+        raise ValidationError(
+            {
+                "code": _("The code %(code)s is already used by %(city)s.")
+                % {"code": code, "city": academy.city}
+            }
+        )
+
+    if force is None:
+        force, force_created = Force.objects.get_or_create(
+            name=academy_name, city=city, defaults={"country": country}
+        )
+        if force_created:
+            created.append(_("force %(name)s") % {"name": force})
+
+    if academy is None:
+        home = _network_home()
+        academy = AcademyPage(
+            title=academy_name,
+            slug=slugify(city),
+            code=code,
+            city=city,
+            country=country,
+            force=force,
+            default_language=default_language,
+            locale=home.locale,
+        )
+        if not AcademyPage.can_create_at(home):
+            raise ValidationError(_("The site's root page is not the network home page."))
+        if home.get_children().filter(slug=academy.slug).exists():
+            raise ValidationError(
+                {
+                    "city": _("A page with the address /%(slug)s/ already exists.")
+                    % {"slug": academy.slug}
+                }
+            )
+        home.add_child(instance=academy)
+        academy.save_revision().publish()
+        created.append(_("academy page %(title)s") % {"title": academy.title})
+
+    collection = academy.collection
+    if collection is None:
+        root = Collection.get_first_root_node()
+        collection = root.get_children().filter(name=city).first()
+        if collection is None:
+            collection = root.add_child(name=city)
+            created.append(_("collection %(name)s") % {"name": city})
+
+    # Names of groups, workflows and tasks stay in English whatever the admin's language,
+    # so that a second run finds what the first one made.
+    groups = {}
+    for role, group_name in (
+        ("coordinators", f"{city} coordinators"),
+        ("trainers", f"{city} trainers"),
+    ):
+        stored = academy.coordinator_group if role == "coordinators" else academy.trainer_group
+        group = stored or Group.objects.filter(name=group_name).first()
+        if group is None:
+            group = Group.objects.create(name=group_name)
+            created.append(_("group %(name)s") % {"name": group_name})
+        groups[role] = group
+        _grant(group, academy, collection, role)
+
+    workflow = _moderation_workflow(academy, city, groups["coordinators"], created)
+
+    links = {
+        "collection": collection,
+        "coordinator_group": groups["coordinators"],
+        "trainer_group": groups["trainers"],
+    }
+    changed = {name for name, value in links.items() if getattr(academy, f"{name}_id") != value.pk}
+    if changed:
+        # Record the links on every translation of the academy, without a new revision.
+        AcademyPage.objects.filter(translation_key=academy.translation_key).update(
+            **{name: links[name] for name in changed}
+        )
+        for name in changed:
+            setattr(academy, name, links[name])
+
+    return Onboarding(
+        academy=academy,
+        coordinator_group=groups["coordinators"],
+        trainer_group=groups["trainers"],
+        collection=collection,
+        workflow=workflow,
+        created=created,
+    )
+
+
+def _grant(group, academy, collection, role):
+    for codename in PAGE_PERMISSIONS[role]:
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=academy, permission=_permission(f"wagtailcore.{codename}")
+        )
+    for dotted in COLLECTION_PERMISSIONS[role]:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=collection, permission=_permission(dotted)
+        )
+    group.permissions.add(*(_permission(dotted) for dotted in MODEL_PERMISSIONS[role]))
+
+
+def _moderation_workflow(academy, city, coordinators, created):
+    existing = WorkflowPage.objects.filter(page=academy).select_related("workflow").first()
+    if existing:
+        return existing.workflow
+    workflow_name = f"{city} moderation"
+    workflow, workflow_created = Workflow.objects.get_or_create(name=workflow_name)
+    if workflow_created:
+        created.append(_("workflow %(name)s") % {"name": workflow_name})
+    task_name = f"Approval by {city} coordinators"
+    task, _created = GroupApprovalTask.objects.get_or_create(name=task_name)
+    task.groups.add(coordinators)
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.create(page=academy, workflow=workflow)
+    return workflow

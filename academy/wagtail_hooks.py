@@ -1,0 +1,52 @@
+from django import forms
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.account import BaseSettingsPanel
+
+from .models import User
+from .views import OnboardCityView
+from .viewsets import ForceViewSet
+
+
+@hooks.register("register_admin_viewset")
+def register_force_viewset():
+    return ForceViewSet("forces")
+
+
+@hooks.register("register_admin_urls")
+def register_onboarding_url():
+    return [path("onboard-city/", OnboardCityView.as_view(), name="academy_onboard_city")]
+
+
+class NetworkAdminMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_superuser
+
+
+@hooks.register("register_settings_menu_item")
+def register_onboarding_menu_item():
+    return NetworkAdminMenuItem(
+        _("Onboard a host city"), reverse("academy_onboard_city"), icon_name="site", order=50
+    )
+
+
+class CertificateDetailsForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "force", "participant_type", "preferred_language"]
+
+
+class CertificateDetailsPanel(BaseSettingsPanel):
+    """Staff keep the name printed on their certificates in their admin account too."""
+
+    name = "certificate_details"
+    title = _("Certificates and force")
+    order = 150
+    form_class = CertificateDetailsForm
+
+
+@hooks.register("register_account_settings_panel")
+def register_certificate_details_panel(request, user, profile):
+    return CertificateDetailsPanel(request, user, profile)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoursesConfig(AppConfig):
+    """Courses, modules and assessments, module progress and attempts (authoring issue)."""
+
+    name = "courses"
+    verbose_name = _("Courses")

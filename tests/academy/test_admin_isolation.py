@@ -1,0 +1,169 @@
+"""Through the admin over HTTP: a city's staff change only their own city's pages."""
+
+import pytest
+from django.urls import reverse
+from wagtail.models import Page
+from wagtail.test.utils.form_data import querydict_from_html
+
+from academy.models import InformationPage
+
+
+@pytest.fixture
+def madrid_pages(madrid):
+    """A published page and two drafts (one nested) under Madrid's academy."""
+    academy = madrid.academy
+    published = academy.add_child(instance=InformationPage(title="Getting to the academy"))
+    published.save_revision().publish()
+    folder = academy.add_child(instance=InformationPage(title="Practical information", live=False))
+    draft = folder.add_child(instance=InformationPage(title="Accommodation", live=False))
+    return {"academy": academy, "published": published, "folder": folder, "draft": draft}
+
+
+def edit_form_data(client, admin, page, **changes):
+    """The page's real edit form as the admin sees it, with some fields changed."""
+    client.force_login(admin)
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    data = querydict_from_html(response.content.decode(), form_id="page-edit-form")
+    for field, value in changes.items():
+        data[field] = value
+    client.logout()
+    return data
+
+
+def post_edit(client, user, page, data):
+    client.force_login(user)
+    return client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
+
+
+def test_lisbon_trainer_cannot_edit_a_madrid_page(
+    client, network_admin, lisbon_trainer, madrid_pages
+):
+    page = madrid_pages["published"]
+    data = edit_form_data(client, network_admin, page, title="Changed by Lisbon")
+
+    client.force_login(lisbon_trainer)
+    assert client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).status_code in (302, 403)
+    post_edit(client, lisbon_trainer, page, data)
+
+    page.refresh_from_db()
+    assert page.draft_title == "Getting to the academy"
+    assert page.revisions.count() == 1
+
+
+def test_madrid_trainer_can_edit_a_madrid_page_without_publishing_it(
+    client, network_admin, madrid_trainer, madrid_pages
+):
+    page = madrid_pages["published"]
+    data = edit_form_data(client, network_admin, page, title="How to reach us")
+
+    response = post_edit(client, madrid_trainer, page, data)
+
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.draft_title == "How to reach us"
+    assert page.title == "Getting to the academy"  # the live version waits for moderation
+
+
+def test_only_madrid_coordinator_can_publish_a_madrid_page(
+    client,
+    network_admin,
+    lisbon_trainer,
+    lisbon_coordinator,
+    madrid_trainer,
+    madrid_coordinator,
+    madrid_pages,
+):
+    page = madrid_pages["folder"]
+    data = edit_form_data(client, network_admin, page, **{"action-publish": "action-publish"})
+
+    for user in (lisbon_trainer, lisbon_coordinator, madrid_trainer):
+        post_edit(client, user, page, data)
+        page.refresh_from_db()
+        assert not page.live, f"{user} must not publish a Madrid page"
+
+    post_edit(client, madrid_coordinator, page, data)
+    page.refresh_from_db()
+    assert page.live
+
+
+def test_madrid_trainer_submits_to_madrid_coordinators_not_lisbons(
+    client, network_admin, madrid_trainer, madrid_coordinator, lisbon_coordinator, madrid_pages
+):
+    page = madrid_pages["folder"]
+    data = edit_form_data(client, network_admin, page, **{"action-submit": "action-submit"})
+
+    post_edit(client, madrid_trainer, page, data)
+
+    page.refresh_from_db()
+    task = page.current_workflow_task
+    assert task is not None and task.name == "Approval by Madrid coordinators"
+    assert task.specific.get_actions(page, lisbon_coordinator) == []
+    madrid_actions = [name for name, *_ in task.specific.get_actions(page, madrid_coordinator)]
+    assert "approve" in madrid_actions
+
+
+def move(client, user, page, destination):
+    client.force_login(user)
+    return client.post(reverse("wagtailadmin_pages:move_confirm", args=[page.pk, destination.pk]))
+
+
+def test_lisbon_trainer_cannot_move_a_madrid_page(client, lisbon_trainer, madrid_pages):
+    draft, academy = madrid_pages["draft"], madrid_pages["academy"]
+
+    move(client, lisbon_trainer, draft, academy)
+
+    assert Page.objects.get(pk=draft.pk).get_parent().pk == madrid_pages["folder"].pk
+
+
+def test_madrid_trainer_can_move_a_madrid_draft(client, madrid_trainer, madrid_pages):
+    draft, academy = madrid_pages["draft"], madrid_pages["academy"]
+
+    move(client, madrid_trainer, draft, academy)
+
+    assert Page.objects.get(pk=draft.pk).get_parent().pk == academy.pk
+
+
+def test_madrid_trainer_cannot_move_a_page_into_lisbon(
+    client, madrid_trainer, madrid_pages, lisbon
+):
+    move(client, madrid_trainer, madrid_pages["draft"], lisbon.academy)
+
+    assert Page.objects.get(pk=madrid_pages["draft"].pk).get_parent().pk == (
+        madrid_pages["folder"].pk
+    )
+
+
+def delete(client, user, page):
+    client.force_login(user)
+    return client.post(reverse("wagtailadmin_pages:delete", args=[page.pk]))
+
+
+def test_lisbon_trainer_cannot_delete_a_madrid_page(client, lisbon_trainer, madrid_pages):
+    delete(client, lisbon_trainer, madrid_pages["draft"])
+
+    assert Page.objects.filter(pk=madrid_pages["draft"].pk).exists()
+
+
+def test_madrid_trainer_can_delete_a_madrid_draft(client, madrid_trainer, madrid_pages):
+    delete(client, madrid_trainer, madrid_pages["draft"])
+
+    assert not Page.objects.filter(pk=madrid_pages["draft"].pk).exists()
+
+
+def test_trainer_cannot_delete_a_published_page(client, madrid_trainer, madrid_pages):
+    delete(client, madrid_trainer, madrid_pages["published"])
+
+    assert Page.objects.filter(pk=madrid_pages["published"].pk).exists()
+
+
+def test_explorer_of_a_trainer_shows_only_their_city(client, lisbon_trainer, lisbon, madrid_pages):
+    client.force_login(lisbon_trainer)
+    lisbon_explorer = reverse("wagtailadmin_explore", args=[lisbon.academy.pk])
+
+    response = client.get(lisbon_explorer)
+    assert response.status_code == 200
+    assert "Lisbon Municipal Police" in response.content.decode()
+
+    response = client.get(reverse("wagtailadmin_explore", args=[madrid_pages["academy"].pk]))
+    assert response.status_code == 302
+    assert response.url == lisbon_explorer

@@ -1,0 +1,81 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+from wagtail.models import Page
+
+from academy.models import AcademyPage
+
+CITIES = ["brussels", "lisbon", "madrid", "nice"]
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_seed_demo_builds_the_four_founding_academies(demo, client):
+    names = set(AcademyPage.objects.values_list("title", flat=True))
+    assert names == {
+        "Brussels North Local Police",
+        "Lisbon Municipal Police",
+        "Madrid City Police",
+        "Nice Municipal Police",
+    }
+    content = client.get("/en/").content.decode()
+    for name in names:
+        assert name in content
+
+
+def test_seed_demo_prints_the_demo_logins(db, capsys):
+    call_command("seed_demo")
+
+    out = capsys.readouterr().out
+    assert "admin@academy.example" in out
+    for city in CITIES:
+        for role in ("coordinator", "trainer", "officer"):
+            assert f"{role}.{city}@academy.example" in out
+    assert "demo1234" in out
+
+
+def test_seed_demo_twice_changes_nothing(demo):
+    user_model = get_user_model()
+    before = (Page.objects.count(), user_model.objects.count(), AcademyPage.objects.count())
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert (Page.objects.count(), user_model.objects.count(), AcademyPage.objects.count()) == (
+        before
+    )
+
+
+@pytest.mark.parametrize("city", CITIES)
+def test_demo_staff_sign_in_to_the_admin_with_their_city_only(demo, client, city):
+    other = "madrid" if city != "madrid" else "nice"
+    own_academy = AcademyPage.objects.get(slug=city)
+    other_academy = AcademyPage.objects.get(slug=other)
+    for role in ("coordinator", "trainer"):
+        assert client.login(username=f"{role}.{city}@academy.example", password="demo1234")
+        assert client.get(reverse("wagtailadmin_home")).status_code == 200
+        own_edit = client.get(reverse("wagtailadmin_pages:edit", args=[own_academy.pk]))
+        assert own_edit.status_code == 200
+        denied = client.get(reverse("wagtailadmin_pages:edit", args=[other_academy.pk]))
+        assert denied.status_code == 302 and denied.url != reverse(
+            "wagtailadmin_pages:edit", args=[other_academy.pk]
+        )
+        client.logout()
+
+
+def test_demo_officer_cannot_enter_the_admin(demo, client):
+    assert client.login(username="officer.lisbon@academy.example", password="demo1234")
+
+    response = client.get(reverse("wagtailadmin_home"))
+
+    assert response.status_code == 302
+    assert reverse("wagtailadmin_login") in response.url
+
+
+def test_demo_admin_is_a_network_admin(demo, client):
+    assert client.login(username="admin@academy.example", password="demo1234")
+
+    assert client.get(reverse("academy_onboard_city")).status_code == 200

@@ -1,0 +1,73 @@
+import pytest
+from wagtail.models import Site
+
+from academy.services import onboard_city
+from tests.factories import UserFactory
+
+CITIES = {
+    "lisbon": {
+        "city": "Lisbon",
+        "country": "PT",
+        "code": "LIS",
+        "academy_name": "Lisbon Municipal Police",
+        "default_language": "pt",
+    },
+    "madrid": {
+        "city": "Madrid",
+        "country": "ES",
+        "code": "MAD",
+        "academy_name": "Madrid City Police",
+        "default_language": "es",
+    },
+}
+
+
+@pytest.fixture
+def home(db):
+    return Site.objects.get(is_default_site=True).root_page.specific
+
+
+@pytest.fixture
+def lisbon(home):
+    return onboard_city(**CITIES["lisbon"])
+
+
+@pytest.fixture
+def madrid(home):
+    return onboard_city(**CITIES["madrid"])
+
+
+@pytest.fixture
+def lisbon_trainer(lisbon):
+    return UserFactory(groups=[lisbon.trainer_group], force=lisbon.academy.force)
+
+
+@pytest.fixture
+def madrid_trainer(madrid):
+    return UserFactory(groups=[madrid.trainer_group], force=madrid.academy.force)
+
+
+@pytest.fixture
+def madrid_coordinator(madrid):
+    return UserFactory(groups=[madrid.coordinator_group], force=madrid.academy.force)
+
+
+@pytest.fixture
+def lisbon_coordinator(lisbon):
+    return UserFactory(groups=[lisbon.coordinator_group], force=lisbon.academy.force)
+
+
+@pytest.fixture
+def network_admin(db):
+    return UserFactory(is_superuser=True, is_staff=True, force=None)
+
+
+@pytest.fixture
+def officer(db):
+    return UserFactory()
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE']}"
