@@ -223,6 +223,9 @@ class AcademyPage(Page):
 
     objects = AcademyPageManager()
 
+    # A host city comes with its groups, collection and workflow: it is created by
+    # onboarding (command or admin action), never as a bare page in the page editor.
+    is_creatable = False
     parent_page_types = ["home.HomePage"]
     subpage_types = ["academy.InformationPage"]
 

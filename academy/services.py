@@ -111,7 +111,7 @@ def onboard_city(*, city, country, code, academy_name, default_language="en", fo
             default_language=default_language,
             locale=home.locale,
         )
-        if not AcademyPage.can_create_at(home):
+        if not AcademyPage.can_exist_under(home):
             raise ValidationError(_("The site's root page is not the network home page."))
         if home.get_children().filter(slug=academy.slug).exists():
             raise ValidationError(

@@ -21,6 +21,9 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertCanNotCreateAt(Page, AcademyPage)
         self.assertCanNotCreateAt(AcademyPage, AcademyPage)
 
+    def test_academies_are_created_by_onboarding_not_in_the_page_editor(self):
+        self.assertNotIn(AcademyPage, HomePage.creatable_subpage_models())
+
     def test_information_pages_nest_under_an_academy(self):
         self.assertAllowedParentPageTypes(InformationPage, {AcademyPage, InformationPage})
         self.assertAllowedSubpageTypes(InformationPage, {InformationPage})

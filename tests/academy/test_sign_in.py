@@ -1,0 +1,29 @@
+def test_officer_signs_in_with_email_and_sees_their_name(client, officer):
+    response = client.post(
+        "/en/accounts/login/",
+        {"username": officer.email.upper(), "password": "correct horse battery staple"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert officer.full_name in response.content.decode()
+
+
+def test_wrong_password_is_explained_and_keeps_the_email(client, officer):
+    response = client.post(
+        "/en/accounts/login/", {"username": officer.email, "password": "wrong password"}
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Please enter a correct email address and password." in content
+    assert f'value="{officer.email}"' in content
+
+
+def test_sign_out_needs_a_post(client, officer):
+    client.force_login(officer)
+
+    assert client.get("/en/accounts/logout/").status_code == 405
+    client.post("/en/accounts/logout/")
+
+    assert "_auth_user_id" not in client.session
