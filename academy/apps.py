@@ -8,6 +8,9 @@ class AcademyConfig(AppConfig):
     name = "academy"
     verbose_name = _("Academies")
 
+    def ready(self):
+        from . import signals  # noqa: F401
+
 
 class AcademyUsersConfig(wagtail_users_apps.WagtailUsersAppConfig):
     """Wagtail's user admin with the fields of our user model."""

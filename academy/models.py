@@ -1,5 +1,6 @@
 """Member forces, the people of the network, and the host-city academies."""
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser, Group
@@ -164,6 +165,10 @@ class AcademyPageQuerySet(PageQuerySet):
     def coordinated_by(self, user):
         return self.filter(coordinator_group__in=user.groups.all())
 
+    def in_default_locale(self):
+        """One academy per city: the version in the site's default language."""
+        return self.filter(locale__language_code=settings.LANGUAGE_CODE)
+
 
 AcademyPageManager = PageManager.from_queryset(AcademyPageQuerySet)
 
@@ -227,7 +232,7 @@ class AcademyPage(Page):
     # onboarding (command or admin action), never as a bare page in the page editor.
     is_creatable = False
     parent_page_types = ["home.HomePage"]
-    subpage_types = ["academy.InformationPage"]
+    subpage_types = ["courses.CoursePage", "academy.InformationPage"]
 
     content_panels = [
         *Page.content_panels,
@@ -274,9 +279,12 @@ class AcademyPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["information_pages"] = (
-            self.get_children().live().public().specific().defer_streamfields()
+        # Courses are looked up by name: the academy app does not import courses.
+        course_model = apps.get_model("courses", "CoursePage")
+        context["courses"] = (
+            course_model.objects.for_catalogue().of_academy(self).in_visitors_language()
         )
+        context["information_pages"] = InformationPage.objects.child_of(self).live().public()
         return context
 
 

@@ -12,6 +12,7 @@ from wagtail.models import (
     GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
+    Locale,
     Site,
     Workflow,
     WorkflowPage,
@@ -49,8 +50,8 @@ COLLECTION_PERMISSIONS = {
 }
 # Model permissions; the records themselves are scoped to the city by their viewsets.
 MODEL_PERMISSIONS = {
-    "coordinators": ["wagtailadmin.access_admin"],
-    "trainers": ["wagtailadmin.access_admin"],
+    "coordinators": ["wagtailadmin.access_admin", "simple_translation.submit_translation"],
+    "trainers": ["wagtailadmin.access_admin", "simple_translation.submit_translation"],
 }
 
 
@@ -148,20 +149,20 @@ def onboard_city(*, city, country, code, academy_name, default_language="en", fo
         _grant(group, academy, collection, role)
 
     workflow = _moderation_workflow(academy, city, groups["coordinators"], created)
-
     links = {
         "collection": collection,
         "coordinator_group": groups["coordinators"],
         "trainer_group": groups["trainers"],
     }
-    changed = {name for name, value in links.items() if getattr(academy, f"{name}_id") != value.pk}
-    if changed:
-        # Record the links on every translation of the academy, without a new revision.
-        AcademyPage.objects.filter(translation_key=academy.translation_key).update(
-            **{name: links[name] for name in changed}
-        )
-        for name in changed:
-            setattr(academy, name, links[name])
+    _record_links(academy, links)
+    # Every content language gets a tree of its own (Wagtail i18n): the academy is
+    # mirrored there as an alias, so that courses can be translated under it.
+    for locale in Locale.objects.exclude(pk=academy.locale_id):
+        if academy.get_translation_or_none(locale) is None:
+            academy.copy_for_translation(locale, copy_parents=True, alias=True)
+            created.append(_("%(language)s version") % {"language": locale.get_display_name()})
+    for translation in academy.get_translations():
+        _cover_translation(translation.specific, groups, collection, workflow)
 
     return Onboarding(
         academy=academy,
@@ -171,6 +172,44 @@ def onboard_city(*, city, country, code, academy_name, default_language="en", fo
         workflow=workflow,
         created=created,
     )
+
+
+def _record_links(academy, links):
+    """Store the city's groups and collection on the academy, without a new revision."""
+    changed = {name for name, value in links.items() if getattr(academy, f"{name}_id") != value.pk}
+    if changed:
+        AcademyPage.objects.filter(translation_key=academy.translation_key).update(
+            **{name: links[name] for name in changed}
+        )
+        for name in changed:
+            setattr(academy, name, links[name])
+
+
+def _cover_translation(translation, groups, collection, workflow):
+    """A translation of an academy is its own page tree: give it the city's rules too."""
+    for role, group in groups.items():
+        _grant(group, translation, collection, role)
+    WorkflowPage.objects.get_or_create(page=translation, defaults={"workflow": workflow})
+
+
+def extend_city_to_translation(translation):
+    """Apply an onboarded city's permissions and workflow to a new translation of its academy.
+
+    Called when Wagtail copies an academy page into another locale. Does nothing for a
+    translation of an academy that was never onboarded.
+    """
+    if not (translation.coordinator_group and translation.trainer_group):
+        return
+    original = (
+        WorkflowPage.objects.filter(page__translation_key=translation.translation_key)
+        .select_related("workflow")
+        .exclude(page=translation)
+        .first()
+    )
+    if original is None:
+        return
+    groups = {"coordinators": translation.coordinator_group, "trainers": translation.trainer_group}
+    _cover_translation(translation, groups, translation.collection, original.workflow)
 
 
 def _grant(group, academy, collection, role):

@@ -8,6 +8,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from academy.models import AcademyPage
+from courses.models import CoursePage, attach_academies
 
 LOGO_FILTER = "fill-96x96"
 
@@ -36,4 +37,6 @@ class HomePage(Page):
             .prefetch_related(Prefetch("logo", queryset=logos))
             .order_by("city")
         )
+        latest = CoursePage.objects.for_catalogue().in_visitors_language()
+        context["courses"] = attach_academies(list(latest.order_by("-first_published_at")[:6]))
         return context

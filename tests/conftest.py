@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 from wagtail.models import Site
 
 from academy.services import onboard_city
@@ -20,6 +21,14 @@ CITIES = {
         "default_language": "es",
     },
 }
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Each test starts in English: a request in another language leaves it active."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -93,3 +93,17 @@ def test_language_switcher_keeps_the_page(client, lisbon):
     assert response.status_code == 302
     assert response.url == "/es/lisbon/"
     assert client.get(response.url).status_code == 200
+
+
+def test_a_missing_admin_page_is_a_404_not_a_language_redirect(client, network_admin):
+    client.force_login(network_admin)
+
+    response = client.get("/admin/pages/999999/edit/")
+
+    assert response.status_code == 404
+
+
+def test_a_missing_public_page_is_a_404_in_the_visitors_language(client, home):
+    response = client.get("/fr/no-such-page/")
+
+    assert response.status_code == 404

@@ -1,18 +1,16 @@
-"""Demo data: the four founding academies of the network and a demo user per role and city."""
+"""Demo network: the four founding academies and a demo user per role and city."""
 
 import io
 
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
-from django.core.management.base import BaseCommand
-from django.db import transaction
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from academy.models import AcademyPage, Force, InformationPage
-from academy.services import onboard_city
+from .models import Force, InformationPage
+from .services import onboard_city
 
 DEMO_PASSWORD = "demo1234"  # demo only: printed by the command and listed in the README
 
@@ -151,115 +149,110 @@ MEMBER_FORCES = [
 ]
 
 
-class Command(BaseCommand):
-    help = "Load the demo network: four academies and demo users. Safe to run again."
+def seed_network():
+    """Create (or keep) the demo network. Idempotent; returns the academies by city code."""
+    _network_home()
+    admin = _user("admin@academy.example", "Network Administrator", force=None, language="en")
+    if not admin.is_superuser:
+        admin.is_superuser = admin.is_staff = True
+        admin.save(update_fields=["is_superuser", "is_staff"])
+    for name, city, country in MEMBER_FORCES:
+        Force.objects.get_or_create(name=name, city=city, defaults={"country": country})
 
-    @transaction.atomic
-    def handle(self, *args, **options):
-        self._network_home()
-        admin = self._user(
-            "admin@academy.example", "Network Administrator", force=None, language="en"
+    academies = {}
+    for data in ACADEMIES:
+        onboarding = onboard_city(
+            city=data["city"],
+            country=data["country"],
+            code=data["code"],
+            academy_name=data["academy_name"],
+            default_language=data["language"],
         )
-        if not admin.is_superuser:
-            admin.is_superuser = admin.is_staff = True
-            admin.save(update_fields=["is_superuser", "is_staff"])
-        for name, city, country in MEMBER_FORCES:
-            Force.objects.get_or_create(name=name, city=city, defaults={"country": country})
-
-        for data in ACADEMIES:
-            onboarding = onboard_city(
-                city=data["city"],
-                country=data["country"],
-                code=data["code"],
-                academy_name=data["academy_name"],
-                default_language=data["language"],
+        academy = onboarding.academy
+        _academy_content(academy, onboarding.collection, data)
+        slug = data["city"].lower()
+        groups = {
+            "coordinator": onboarding.coordinator_group,
+            "trainer": onboarding.trainer_group,
+        }
+        for role, full_name in data["people"].items():
+            user = _user(
+                f"{role}.{slug}@academy.example",
+                full_name,
+                force=academy.force,
+                language=data["language"],
             )
-            academy = onboarding.academy
-            self._academy_content(academy, onboarding.collection, data)
-            slug = data["city"].lower()
-            for role, full_name in data["people"].items():
-                user = self._user(
-                    f"{role}.{slug}@academy.example",
-                    full_name,
-                    force=academy.force,
-                    language=data["language"],
-                )
-                group = {
-                    "coordinator": onboarding.coordinator_group,
-                    "trainer": onboarding.trainer_group,
-                }.get(role)
-                if group:
-                    user.groups.add(group)
-        self._print_logins()
+            if role in groups:
+                user.groups.add(groups[role])
+        academies[data["code"]] = onboarding
+    return academies
 
-    def _network_home(self):
-        home = Site.objects.get(is_default_site=True).root_page.specific
-        if not home.intro:
-            home.intro = NETWORK_INTRO
-            home.save_revision().publish()
 
-    def _user(self, email, full_name, *, force, language):
-        user, created = get_user_model().objects.get_or_create(
-            email=email,
-            defaults={
-                "full_name": full_name,
-                "first_name": full_name.split(" ")[0],
-                "last_name": full_name.split(" ", 1)[-1],
-                "force": force,
-                "preferred_language": language,
-            },
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-        return user
+def demo_logins():
+    """(email, role) of every demo user, for the command's output."""
+    logins = [("admin@academy.example", "network admin (everything)")]
+    for data in ACADEMIES:
+        slug = data["city"].lower()
+        for role in ("coordinator", "trainer", "officer"):
+            logins.append((f"{role}.{slug}@academy.example", f"{role}, {data['city']}"))
+    return logins
 
-    def _academy_content(self, academy, collection, data):
-        if academy.intro:
-            return
-        academy.intro = data["intro"]
-        academy.search_description = data["search_description"]
-        academy.contact_email = data["email"]
-        academy.contact_phone = data["phone"]
-        academy.address = data["address"]
-        academy.logo = self._logo(data, collection)
-        academy.save_revision().publish()
-        if not InformationPage.objects.child_of(academy).exists():
-            info = InformationPage(title=data["info_title"], body=data["info_body"])
-            academy.add_child(instance=info)
-            info.save_revision().publish()
 
-    def _logo(self, data, collection):
-        title = f"{data['academy_name']} logo"
-        image_model = get_image_model()
-        existing = image_model.objects.filter(title=title).first()
-        if existing:
-            return existing
-        canvas = PILImage.new("RGB", (256, 256), data["colour"])
-        draw = ImageDraw.Draw(canvas)
-        draw.ellipse((16, 16, 240, 240), outline="#f2c230", width=10)
-        font = ImageFont.load_default(size=72)
-        draw.text((128, 128), data["code"], fill="white", font=font, anchor="mm")
-        buffer = io.BytesIO()
-        canvas.save(buffer, format="PNG")
-        return image_model.objects.create(
-            title=title,
-            file=ImageFile(buffer, name=f"logo-{data['code'].lower()}.png"),
-            collection=collection,
-        )
+def _network_home():
+    home = Site.objects.get(is_default_site=True).root_page.specific
+    if not home.intro:
+        home.intro = NETWORK_INTRO
+        home.save_revision().publish()
 
-    def _print_logins(self):
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo network ready. Sign in with password '{DEMO_PASSWORD}' (demo only):"
-            )
-        )
-        self.stdout.write("  admin@academy.example                   network admin (everything)")
-        for data in ACADEMIES:
-            slug = data["city"].lower()
-            for role in ("coordinator", "trainer", "officer"):
-                self.stdout.write(
-                    f"  {role}.{slug}@academy.example".ljust(42) + f" {role}, {data['city']}"
-                )
-        academies = AcademyPage.objects.count()
-        self.stdout.write(f"{academies} academies online.")
+
+def _user(email, full_name, *, force, language):
+    user, created = get_user_model().objects.get_or_create(
+        email=email,
+        defaults={
+            "full_name": full_name,
+            "first_name": full_name.split(" ")[0],
+            "last_name": full_name.split(" ", 1)[-1],
+            "force": force,
+            "preferred_language": language,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def _academy_content(academy, collection, data):
+    if academy.intro:
+        return
+    academy.intro = data["intro"]
+    academy.search_description = data["search_description"]
+    academy.contact_email = data["email"]
+    academy.contact_phone = data["phone"]
+    academy.address = data["address"]
+    academy.logo = _logo(data, collection)
+    academy.save_revision().publish()
+    if not InformationPage.objects.child_of(academy).exists():
+        info = InformationPage(title=data["info_title"], body=data["info_body"])
+        academy.add_child(instance=info)
+        info.save_revision().publish()
+
+
+def _logo(data, collection):
+    title = f"{data['academy_name']} logo"
+    image_model = get_image_model()
+    existing = image_model.objects.filter(title=title).first()
+    if existing:
+        return existing
+    canvas = PILImage.new("RGB", (256, 256), data["colour"])
+    draw = ImageDraw.Draw(canvas)
+    draw.ellipse((16, 16, 240, 240), outline="#f2c230", width=10)
+    font = ImageFont.load_default(size=72)
+    draw.text((128, 128), data["code"], fill="white", font=font, anchor="mm")
+    buffer = io.BytesIO()
+    canvas.save(buffer, format="PNG")
+    return image_model.objects.create(
+        title=title,
+        file=ImageFile(buffer, name=f"logo-{data['code'].lower()}.png"),
+        collection=collection,
+    )

@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from academy.demo import DEMO_PASSWORD, demo_logins, seed_network
+from academy.models import AcademyPage
+from courses.demo import seed_courses
+from courses.models import CoursePage
+
+
+class Command(BaseCommand):
+    help = "Load the demo network: four academies, their courses and demo users. Safe to rerun."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        onboardings = seed_network()
+        seed_courses(onboardings)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo network ready: {AcademyPage.objects.in_default_locale().count()} academies, "
+                f"{CoursePage.objects.live().count()} published courses."
+            )
+        )
+        self.stdout.write(f"Sign in with the password '{DEMO_PASSWORD}' (demo only):")
+        for email, role in demo_logins():
+            self.stdout.write(f"  {email.ljust(40)} {role}")

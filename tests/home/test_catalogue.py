@@ -1,0 +1,129 @@
+import pytest
+from django.urls import reverse
+from wagtail.models import Locale
+
+from academy.services import onboard_city
+from courses.models import CoursePage, ModulePage, Theme
+from tests.courses.builders import build_course, publish
+
+
+@pytest.fixture
+def catalogue_data(lisbon, madrid):
+    community = Theme.objects.create(name="Community policing")
+    vulnerable = Theme.objects.create(name="Protection of vulnerable groups")
+    portuguese = Locale.objects.get(language_code="pt")
+    spanish = Locale.objects.get(language_code="es")
+    elderly = build_course(lisbon.academy, title="Protecting elderly people living alone")
+    elderly.themes.set([vulnerable])
+    elderly.languages.set([portuguese])
+    elderly.save_revision().publish()
+    mediation = build_course(madrid.academy, title="Mediation of neighbourhood conflicts")
+    mediation.themes.set([community])
+    mediation.languages.set([spanish])
+    mediation.level = CoursePage.Level.INTERMEDIATE
+    mediation.save_revision().publish()
+    publish(
+        mediation,
+        ModulePage(
+            title="Noise complaints",
+            body=[("paragraph", "<p>Late-night noise from a karaoke bar.</p>")],
+        ),
+    )
+    return {"community": community, "vulnerable": vulnerable}
+
+
+def titles(response):
+    return [course.title for course in response.context["courses"]]
+
+
+def test_catalogue_lists_every_published_course(client, catalogue_data):
+    response = client.get(reverse("catalogue"))
+
+    assert titles(response) == [
+        "Mediation of neighbourhood conflicts",
+        "Protecting elderly people living alone",
+    ]
+
+
+def test_catalogue_filters_by_city(client, catalogue_data):
+    assert titles(client.get(reverse("catalogue"), {"city": "lisbon"})) == [
+        "Protecting elderly people living alone"
+    ]
+
+
+def test_catalogue_filters_by_theme(client, catalogue_data):
+    response = client.get(reverse("catalogue"), {"theme": catalogue_data["community"].pk})
+
+    assert titles(response) == ["Mediation of neighbourhood conflicts"]
+
+
+def test_catalogue_filters_by_language_and_level(client, catalogue_data):
+    assert titles(client.get(reverse("catalogue"), {"language": "pt"})) == [
+        "Protecting elderly people living alone"
+    ]
+    assert titles(client.get(reverse("catalogue"), {"level": "intermediate"})) == [
+        "Mediation of neighbourhood conflicts"
+    ]
+
+
+def test_catalogue_search_finds_courses_by_their_modules(client, catalogue_data):
+    response = client.get(reverse("catalogue"), {"q": "karaoke"})
+
+    assert titles(response) == ["Mediation of neighbourhood conflicts"]
+
+
+def test_catalogue_search_finds_courses_by_their_own_text(client, catalogue_data):
+    response = client.get(reverse("catalogue"), {"q": "elderly"})
+
+    assert titles(response) == ["Protecting elderly people living alone"]
+
+
+def test_unknown_filter_value_is_explained_not_an_error(client, catalogue_data):
+    response = client.get(reverse("catalogue"), {"city": "atlantis"})
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_draft_courses_are_not_in_the_catalogue(client, catalogue_data, lisbon):
+    build_course(lisbon.academy, title="Unfinished draft").unpublish()
+
+    assert "Unfinished draft" not in titles(client.get(reverse("catalogue")))
+
+
+def grow_network(size):
+    theme = Theme.objects.get_or_create(name="Community policing")[0]
+    for number in range(size):
+        onboarding = onboard_city(
+            city=f"City {size}-{number}",
+            country="BE",
+            code=f"Q{chr(65 + size % 26)}{chr(65 + number)}",
+            academy_name=f"Academy {size}-{number}",
+        )
+        for course_number in range(2):
+            course = build_course(
+                onboarding.academy, title=f"Course {size}-{number}-{course_number}", modules=3
+            )
+            course.themes.set([theme])
+            course.languages.set(Locale.objects.all())
+            course.save_revision().publish()
+
+
+@pytest.mark.parametrize(
+    "url", [reverse("catalogue"), "/en/", "/en/lisbon/"], ids=["catalogue", "home", "academy"]
+)
+def test_listing_queries_do_not_grow_with_courses(
+    client, lisbon, url, django_assert_num_queries, django_assert_max_num_queries
+):
+    build_course(lisbon.academy, title="Lisbon course")
+    grow_network(2)
+    client.get(url)
+    with django_assert_max_num_queries(30) as small:
+        client.get(url)
+
+    grow_network(6)
+    for number in range(3):
+        build_course(lisbon.academy, title=f"Another Lisbon course {number}")
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200
