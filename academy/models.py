@@ -7,11 +7,11 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page, PageManager
+from wagtail.models import Locale, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -156,6 +156,30 @@ class User(AbstractUser):
         return self.first_name or self.get_full_name()
 
 
+class AcademyContentQuerySet(PageQuerySet):
+    """Pages that an academy publishes, in any of the network's languages."""
+
+    def of_academy(self, academy):
+        """Pages right under an academy, under any of its language versions."""
+        versions = Page.objects.filter(translation_key=academy.translation_key)
+        under = Q(pk__in=[])
+        for version in versions.values("path", "depth"):
+            under |= Q(path__startswith=version["path"], depth=version["depth"] + 1)
+        return self.filter(under)
+
+    def in_visitors_language(self):
+        """One version of each page: the active language's where it is published,
+        otherwise the first version written."""
+        active = Locale.get_active()
+        live = self.model.objects.live()
+        translated = live.filter(locale=active).values("translation_key")
+        first = live.filter(translation_key=OuterRef("translation_key")).order_by("pk")
+        return self.filter(
+            Q(locale=active)
+            | (~Q(translation_key__in=translated) & Q(pk=Subquery(first.values("pk")[:1])))
+        )
+
+
 class AcademyPageQuerySet(PageQuerySet):
     def staffed_by(self, user):
         """Academies where ``user`` is a coordinator or a trainer."""
@@ -284,7 +308,9 @@ class AcademyPage(Page):
         context["courses"] = (
             course_model.objects.for_catalogue().of_academy(self).in_visitors_language()
         )
-        context["information_pages"] = InformationPage.objects.child_of(self).live().public()
+        context["information_pages"] = (
+            InformationPage.objects.live().public().of_academy(self).in_visitors_language()
+        )
         return context
 
 
@@ -292,6 +318,8 @@ class InformationPage(Page):
     """Practical information of an academy: venue, travel, accommodation, who to contact."""
 
     body = RichTextField(_("body"), blank=True)
+
+    objects = PageManager.from_queryset(AcademyContentQuerySet)()
 
     parent_page_types = ["academy.AcademyPage", "academy.InformationPage"]
     subpage_types = ["academy.InformationPage"]

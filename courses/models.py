@@ -3,7 +3,7 @@
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -17,11 +17,10 @@ from wagtail.admin.panels import (
 )
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Orderable, Page, PageManager
-from wagtail.query import PageQuerySet
+from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
-from academy.models import AcademyPage
+from academy.models import AcademyContentQuerySet, AcademyPage
 
 from .blocks import CourseContentBlock
 from .forms import AssessmentPageForm
@@ -46,7 +45,7 @@ class Theme(models.Model):
 COVER_FILTER = "fill-480x270"
 
 
-class CoursePageQuerySet(PageQuerySet):
+class CoursePageQuerySet(AcademyContentQuerySet):
     def for_catalogue(self):
         """Live public courses with what a listing shows, in a constant number of queries."""
         covers = get_image_model().objects.prefetch_renditions(COVER_FILTER)
@@ -56,26 +55,6 @@ class CoursePageQuerySet(PageQuerySet):
             .select_related("origin_academy")
             .prefetch_related("themes", "languages", Prefetch("cover_image", queryset=covers))
             .order_by("title")
-        )
-
-    def of_academy(self, academy):
-        """Courses of an academy, under any of its language versions."""
-        versions = academy.__class__.objects.filter(translation_key=academy.translation_key)
-        under = Q(pk__in=[])
-        for version in versions.values("path", "depth"):
-            under |= Q(path__startswith=version["path"], depth=version["depth"] + 1)
-        return self.filter(under)
-
-    def in_visitors_language(self):
-        """One version of each course: the active language's where it is published,
-        otherwise the first version written."""
-        active = Locale.get_active()
-        live = CoursePage.objects.live()
-        translated = live.filter(locale=active).values("translation_key")
-        first = live.filter(translation_key=OuterRef("translation_key")).order_by("pk")
-        return self.filter(
-            Q(locale=active)
-            | (~Q(translation_key__in=translated) & Q(pk=Subquery(first.values("pk")[:1])))
         )
 
 

@@ -64,3 +64,14 @@ def test_academy_page_lists_its_courses_in_every_language(client, madrid):
         response = client.get(f"/{language}/madrid/")
         assert response.status_code == 200
         assert "Mediation of neighbourhood conflicts" in response.content.decode(), language
+
+
+def test_practical_information_follows_the_academy_into_other_languages(client, madrid):
+    from academy.models import InformationPage
+    from tests.courses.builders import publish
+
+    publish(madrid.academy, InformationPage(title="Getting to the academy"))
+
+    content = client.get("/pt/madrid/").content.decode()
+
+    assert "Getting to the academy" in content
