@@ -79,3 +79,15 @@ def test_demo_admin_is_a_network_admin(demo, client):
     assert client.login(username="admin@academy.example", password="demo1234")
 
     assert client.get(reverse("academy_onboard_city")).status_code == 200
+
+
+def test_each_demo_academy_publishes_courses_with_modules_and_an_assessment(demo):
+    from courses.models import AssessmentPage, CoursePage, ModulePage
+
+    for academy in AcademyPage.objects.in_default_locale():
+        courses = CoursePage.objects.child_of(academy).live()
+        assert courses.count() >= 2, academy.title
+        for course in courses:
+            assert ModulePage.objects.child_of(course).live().count() >= 3, course.title
+            assessment = AssessmentPage.objects.child_of(course).live().get()
+            assert assessment.questions.count() >= 3
