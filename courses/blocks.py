@@ -2,8 +2,10 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.documents import get_document_model
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
@@ -33,7 +35,19 @@ class ParagraphBlock(blocks.RichTextBlock):
         description = _("Paragraphs with lists and links.")
 
 
-class CaptionedImageBlock(blocks.StructBlock):
+class LibraryPreviewMixin:
+    """Preview with a file of the library, where there is one to show."""
+
+    def get_preview_value(self):
+        chosen = self.library_model().objects.order_by("pk").first()
+        return self.to_python({self.library_field: chosen.pk if chosen else None, **self.sample})
+
+
+class CaptionedImageBlock(LibraryPreviewMixin, blocks.StructBlock):
+    library_field = "image"
+    library_model = staticmethod(get_image_model)
+    sample = {"alt_text": "", "caption": "A neighbourhood walk with residents"}
+
     image = ImageChooserBlock(label=_("Image"))
     alt_text = blocks.CharBlock(
         label=_("Text alternative"),
@@ -61,7 +75,11 @@ class VideoBlock(blocks.StructBlock):
         description = _("An embedded video with an optional transcript.")
 
 
-class DocumentBlock(blocks.StructBlock):
+class DocumentBlock(LibraryPreviewMixin, blocks.StructBlock):
+    library_field = "document"
+    library_model = staticmethod(get_document_model)
+    sample = {"title": "Local safety contract template"}
+
     document = DocumentChooserBlock(label=_("Document"))
     title = blocks.CharBlock(label=_("Link text"), required=False)
 

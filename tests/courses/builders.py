@@ -113,3 +113,16 @@ def assessment_form(questions=None, pools=None, **changes):
     }
     data.update(changes)
     return nested_form_data(data)
+
+
+def sample_image(title="Neighbourhood walk"):
+    """A real image in the library (a small generated PNG)."""
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (64, 48), "#1d4e89").save(buffer, format="PNG")
+    return get_image_model().objects.create(title=title, file=ImageFile(buffer, name="sample.png"))

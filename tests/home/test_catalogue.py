@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import Locale
 
@@ -127,3 +129,21 @@ def test_listing_queries_do_not_grow_with_courses(
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_course_and_module_pages_queries_do_not_grow_with_modules(client, lisbon):
+    small = build_course(lisbon.academy, title="Small course", modules=2)
+    large = build_course(lisbon.academy, title="Large course", modules=12)
+    for course in (small, large):
+        client.get(course.url)
+        client.get(course.get_children().first().url)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    assert count(large.url) == count(small.url)
+    large_module = large.get_children().type(ModulePage).last()
+    small_module = small.get_children().type(ModulePage).last()
+    assert count(large_module.url) == count(small_module.url)
