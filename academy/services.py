@@ -93,14 +93,13 @@ def onboard_city(*, city, country, code, academy_name, default_language="en", fo
             }
         )
 
-    if force is None:
-        force, force_created = Force.objects.get_or_create(
-            name=academy_name, city=city, defaults={"country": country}
-        )
-        if force_created:
-            created.append(_("force %(name)s") % {"name": force})
-
     if academy is None:
+        if force is None:
+            force, force_created = Force.objects.get_or_create(
+                name=academy_name, city=city, defaults={"country": country}
+            )
+            if force_created:
+                created.append(_("force %(name)s") % {"name": force})
         home = _network_home()
         academy = AcademyPage(
             title=academy_name,

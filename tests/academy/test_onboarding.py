@@ -138,3 +138,12 @@ def test_city_staff_reach_only_their_own_collection(lisbon, madrid):
     assert lisbon_collections == {"Lisbon"}
     access_admin = Permission.objects.get(codename="access_admin")
     assert access_admin in lisbon.trainer_group.permissions.all()
+
+
+def test_onboarding_again_after_the_force_was_renamed_creates_no_force(home):
+    first = onboard_city(**CITIES["lisbon"])
+    Force.objects.filter(pk=first.academy.force_id).update(name="Polícia Municipal de Lisboa")
+
+    onboard_city(**CITIES["lisbon"])
+
+    assert Force.objects.count() == 1
