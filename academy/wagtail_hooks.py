@@ -3,9 +3,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.views.account import BaseSettingsPanel
 
-from .models import User
+from .models import AcademyPage, User
 from .views import OnboardCityView
 from .viewsets import ForceViewSet
 
@@ -50,3 +51,24 @@ class CertificateDetailsPanel(BaseSettingsPanel):
 @hooks.register("register_account_settings_panel")
 def register_certificate_details_panel(request, user, profile):
     return CertificateDetailsPanel(request, user, profile)
+
+
+class YourAcademiesPanel(Component):
+    """On the admin home, staff go straight to their own academy."""
+
+    name = "your_academies"
+    order = 50
+    template_name = "academy/admin/your_academies_panel.html"
+
+    def __init__(self, academies):
+        self.academies = academies
+
+    def get_context_data(self, parent_context):
+        return {"academies": self.academies}
+
+
+@hooks.register("construct_homepage_panels")
+def add_your_academies_panel(request, panels):
+    academies = list(AcademyPage.objects.staffed_by(request.user).in_default_locale())
+    if academies:
+        panels.append(YourAcademiesPanel(academies))

@@ -101,3 +101,16 @@ def test_staff_keep_their_certificate_name_in_their_account(client, lisbon_train
     response = client.get(reverse("wagtailadmin_account"))
 
     assert "certificate_details-full_name" in response.content.decode()
+
+
+def test_admin_home_takes_staff_to_their_own_academy(client, lisbon_trainer, lisbon, madrid):
+    client.force_login(lisbon_trainer)
+
+    content = client.get(reverse("wagtailadmin_home")).content.decode()
+
+    assert reverse("wagtailadmin_explore", args=[lisbon.academy.pk]) in content
+    assert reverse("wagtailadmin_explore", args=[madrid.academy.pk]) not in content
+    assert (
+        reverse("wagtailadmin_pages:add", args=["courses", "coursepage", lisbon.academy.pk])
+        in content
+    )
