@@ -1,12 +1,9 @@
-from django.dispatch import receiver
-from wagtail.signals import copy_for_translation_done
+"""Events of the academy that other apps listen to (certificates react to completions)."""
 
-from .models import AcademyPage
-from .services import extend_city_to_translation
+from django.dispatch import Signal
 
+# Sent after commit when an enrolment becomes completed; argument: ``enrolment``.
+enrolment_completed = Signal()
 
-@receiver(copy_for_translation_done)
-def cover_academy_translation(sender, source_obj, target_obj, **kwargs):
-    target = getattr(target_obj, "specific", target_obj)
-    if isinstance(target, AcademyPage):
-        extend_city_to_translation(target)
+# Sent after commit when a trainer changes an officer's attendance; argument: ``enrolment``.
+attendance_marked = Signal()

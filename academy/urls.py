@@ -6,6 +6,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from academy import public_views as session_views
+from courses import public_views as learning_views
 from home import views as home_views
 
 urlpatterns = [
@@ -30,5 +32,13 @@ urlpatterns += i18n_patterns(
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("catalogue/", home_views.catalogue, name="catalogue"),
+    path("sessions/<int:pk>/", session_views.session_detail, name="session_detail"),
+    path("sessions/<int:pk>/enrol/", session_views.enrol_in_session, name="session_enrol"),
+    path(
+        "sessions/<int:pk>/withdraw/", session_views.withdraw_from_session, name="session_withdraw"
+    ),
+    path("modules/<int:pk>/done/", learning_views.mark_module_done, name="module_done"),
+    path("modules/<int:pk>/heartbeat/", learning_views.module_heartbeat, name="module_heartbeat"),
+    path("my-learning/", home_views.my_learning, name="my_learning"),
     path("", include(wagtail_urls)),
 )

@@ -5,10 +5,18 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.account import BaseSettingsPanel
+from wagtail.permissions import register_permission_policy
 
-from .models import AcademyPage, User
-from .views import OnboardCityView
-from .viewsets import ForceViewSet
+from .models import AcademyPage, Session, User
+from .views import (
+    CancelSessionView,
+    OnboardCityView,
+    SessionAttendanceView,
+    SessionEnrolmentsView,
+)
+from .viewsets import CitySessionPermissionPolicy, ForceViewSet, SessionViewSet
+
+register_permission_policy(Session, CitySessionPermissionPolicy(Session))
 
 
 @hooks.register("register_admin_viewset")
@@ -16,9 +24,29 @@ def register_force_viewset():
     return ForceViewSet("forces")
 
 
+@hooks.register("register_admin_viewset")
+def register_session_viewset():
+    return SessionViewSet("sessions")
+
+
 @hooks.register("register_admin_urls")
 def register_onboarding_url():
-    return [path("onboard-city/", OnboardCityView.as_view(), name="academy_onboard_city")]
+    return [
+        path("onboard-city/", OnboardCityView.as_view(), name="academy_onboard_city"),
+        path(
+            "sessions/<int:pk>/enrolments/",
+            SessionEnrolmentsView.as_view(),
+            name="academy_session_enrolments",
+        ),
+        path(
+            "sessions/<int:pk>/attendance/",
+            SessionAttendanceView.as_view(),
+            name="academy_session_attendance",
+        ),
+        path(
+            "sessions/<int:pk>/cancel/", CancelSessionView.as_view(), name="academy_session_cancel"
+        ),
+    ]
 
 
 class NetworkAdminMenuItem(MenuItem):

@@ -1,0 +1,72 @@
+"""Pages of the public site about sessions: what a session is, enrolling, withdrawing."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .models import Enrolment, Session
+from .services import EnrolmentRefused, enrol, withdraw
+
+
+def session_detail(request, pk):
+    """A session: dates, place, places left, and the visitor's enrolment if they have one."""
+    session = get_object_or_404(
+        Session.objects.select_related("academy", "course").with_places_taken(), pk=pk
+    )
+    enrolment = None
+    if request.user.is_authenticated:
+        enrolment = Enrolment.objects.filter(officer=request.user, session=session).first()
+    course = session.course.localized if session.course else None
+    is_open = Session.objects.open_for_enrolment().filter(pk=session.pk).exists()
+    return render(
+        request,
+        "academy/session_detail.html",
+        {"session": session, "course": course, "enrolment": enrolment, "is_open": is_open},
+    )
+
+
+@require_POST
+@login_required
+def enrol_in_session(request, pk):
+    """The signed-in officer enrols; a double click or a retry changes nothing."""
+    session = get_object_or_404(Session, pk=pk)
+    try:
+        enrolment = enrol(request.user, session)
+    except EnrolmentRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, enrolment_message(enrolment))
+    return redirect("session_detail", pk=session.pk)
+
+
+@require_POST
+@login_required
+def withdraw_from_session(request, pk):
+    """The signed-in officer leaves a session; someone else's enrolment is a 404."""
+    enrolment = get_object_or_404(Enrolment, session_id=pk, officer=request.user)
+    try:
+        withdraw(enrolment)
+    except EnrolmentRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("You have left this session."))
+    return redirect("session_detail", pk=pk)
+
+
+def enrolment_message(enrolment):
+    """What the officer reads right after enrolling, in their language."""
+    return {
+        Enrolment.State.REQUESTED: _(
+            "Your request is sent: a coordinator of the academy will decide on it. "
+            "We have emailed you a confirmation."
+        ),
+        Enrolment.State.APPROVED: _(
+            "You have a place in this session. We have emailed you the dates."
+        ),
+        Enrolment.State.WAITLISTED: _(
+            "The session is full: you are on its waiting list and will get the first place freed."
+        ),
+        Enrolment.State.COMPLETED: _("You have already completed this session."),
+    }.get(enrolment.state, enrolment.get_state_display())

@@ -1,0 +1,88 @@
+"""Sessions and enrolment: places, waitlist and decisions, through the services."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from academy.models import Enrolment
+from academy.services import EnrolmentRefused, decide, enrol, withdraw
+from tests.academy.sessions import make_session
+from tests.factories import UserFactory
+
+
+def test_places_then_waitlist(lisbon):
+    session = make_session(lisbon.academy, capacity=2)
+    states = [enrol(UserFactory(), session).state for _ in range(3)]
+
+    assert states == ["approved", "approved", "waitlisted"]
+
+
+def test_enrolling_twice_returns_the_same_enrolment(lisbon, officer):
+    session = make_session(lisbon.academy)
+
+    assert enrol(officer, session).pk == enrol(officer, session).pk
+    assert Enrolment.objects.count() == 1
+
+
+def test_a_freed_place_goes_to_the_first_waitlisted_officer(lisbon):
+    session = make_session(lisbon.academy, capacity=1)
+    first = enrol(UserFactory(), session)
+    waiting = enrol(UserFactory(), session)
+    later = enrol(UserFactory(), session)
+
+    withdraw(first)
+
+    waiting.refresh_from_db()
+    later.refresh_from_db()
+    assert (waiting.state, later.state) == ("approved", "waitlisted")
+
+
+def test_a_decision_is_only_for_requested_enrolments(lisbon, officer):
+    session = make_session(lisbon.academy, approval_required=True)
+    enrolment = enrol(officer, session)
+    decide(enrolment, approve=True)
+
+    with pytest.raises(EnrolmentRefused, match="this one is approved"):
+        decide(enrolment, approve=False)
+
+
+def test_closed_enrolment_is_refused(lisbon, officer):
+    session = make_session(
+        lisbon.academy, enrolment_closes_at=timezone.now() - datetime.timedelta(days=1)
+    )
+
+    with pytest.raises(EnrolmentRefused, match="not open"):
+        enrol(officer, session)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite cannot show a race")
+def test_fifty_officers_at_once_never_exceed_twenty_places(home):
+    from academy.services import onboard_city
+
+    academy = onboard_city(
+        city="Lisbon", country="PT", code="LIS", academy_name="Lisbon Municipal Police"
+    ).academy
+    session = make_session(academy, capacity=20, approval_required=True)
+    officers = [UserFactory() for _ in range(50)]
+    barrier = threading.Barrier(50)
+
+    def take_place(officer):
+        barrier.wait()
+        try:
+            enrol(officer, session)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take_place, args=(o,)) for o in officers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    states = list(Enrolment.objects.values_list("state", flat=True))
+    assert states.count("requested") == 20
+    assert states.count("waitlisted") == 30
