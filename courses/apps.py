@@ -3,7 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CoursesConfig(AppConfig):
-    """Courses, modules and assessments, module progress and attempts (authoring issue)."""
+    """Courses, modules and assessments, module progress and attempts ."""
 
     name = "courses"
     verbose_name = _("Courses")
+
+    def ready(self):
+        from . import receivers  # noqa: F401

@@ -20,7 +20,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
-from academy.models import AcademyContentQuerySet, AcademyPage
+from academy.models import AcademyContentQuerySet, AcademyPage, Session
 
 from .blocks import CourseContentBlock
 from .forms import AssessmentPageForm
@@ -189,7 +189,34 @@ class CoursePage(Page):
         context["themes"] = list(self.themes.all())
         context["languages"] = list(self.languages.all())
         context["prerequisites"] = self.prerequisites.live().public()
+        context["sessions"] = Session.objects.for_listing().filter(
+            course__translation_key=self.translation_key
+        )
+        context.update(learning_context(request.user, self, context["modules"]))
         return context
+
+
+def learning_context(user, course, modules, current=None):
+    """What a course or module page shows an officer: enrolment, progress, next step.
+
+    Visiting a module starts it (and times it) for an enrolled officer.
+    """
+    # Services build on these models; they are imported when a page is served.
+    from .services import course_progress, enrolment_for, record_visit
+
+    enrolment = enrolment_for(user, course)
+    if enrolment is None:
+        return {"enrolment": None, "progress": None, "step": None, "locked": False}
+    progress = course_progress(enrolment, modules)
+    step = progress.step_for(current) if current else None
+    if step and not step.locked:
+        step.progress = record_visit(enrolment, current)
+    return {
+        "enrolment": enrolment,
+        "progress": progress,
+        "step": step,
+        "locked": bool(step and step.locked),
+    }
 
 
 class ModulePage(Page):
@@ -219,12 +246,23 @@ class ModulePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["course"] = self.get_parent().specific
+        course = context["course"] = self.get_parent().specific
         siblings = list(ModulePage.objects.sibling_of(self).live().public().defer_streamfields())
         later = [module for module in siblings if module.path > self.path]
         earlier = [module for module in siblings if module.path < self.path]
         context["previous_module"] = earlier[-1] if earlier else None
         context["next_module"] = later[0] if later else None
+        learning = learning_context(request.user, course, siblings, current=self)
+        context.update(learning)
+        # Officers follow modules within a session; staff and previews see everything.
+        context["can_read"] = getattr(request, "is_preview", False) or (
+            request.user.has_perm("wagtailadmin.access_admin")
+            or (learning["enrolment"] is not None and not learning["locked"])
+        )
+        if not context["can_read"]:
+            context["sessions"] = Session.objects.for_listing().filter(
+                course__translation_key=course.translation_key
+            )
         return context
 
 
@@ -410,3 +448,38 @@ class Choice(Orderable):
 
     def __str__(self):
         return self.text
+
+
+class ModuleProgress(models.Model):
+    """How far an officer got in one module, within one enrolment.
+
+    Records outlive the pages: a module that learners have used cannot be deleted.
+    """
+
+    enrolment = models.ForeignKey(
+        "academy.Enrolment",
+        verbose_name=_("enrolment"),
+        on_delete=models.PROTECT,
+        related_name="module_progress",
+    )
+    module = models.ForeignKey(
+        ModulePage, verbose_name=_("module"), on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    seconds_spent = models.PositiveIntegerField(_("time spent (seconds)"), default=0)
+    last_position = models.PositiveSmallIntegerField(_("last position"), default=0)
+    last_seen_at = models.DateTimeField(_("last seen"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["started_at"]
+        verbose_name = _("module progress")
+        verbose_name_plural = _("module progress")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "module"], name="one_progress_per_enrolment_and_module"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment} – {self.module_id}"

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
-from academy.models import AcademyPage
+from academy.models import AcademyPage, Session
 from courses.models import CoursePage, Theme
 
 
@@ -31,6 +31,30 @@ class CatalogueFilterForm(forms.Form):
         choices=[("", _("All levels")), *CoursePage.Level.choices],
         required=False,
     )
+
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("", _("Any format")), *Session.Format.choices],
+        required=False,
+    )
+    starts_after = forms.DateField(
+        label=_("Sessions from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    starts_before = forms.DateField(
+        label=_("Sessions until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        after, before = data.get("starts_after"), data.get("starts_before")
+        if after and before and before < after:
+            self.add_error("starts_before", _("Choose an end date after the start date."))
+        return data
+
+    @property
+    def filters_sessions(self):
+        data = getattr(self, "cleaned_data", {})
+        return any(data.get(name) for name in ("format", "starts_after", "starts_before"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ from wagtail.fields import RichTextField
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from academy.models import AcademyPage
+from academy.models import AcademyPage, Session
 from courses.models import CoursePage, attach_academies
 
 LOGO_FILTER = "fill-96x96"
@@ -39,4 +39,5 @@ class HomePage(Page):
         )
         latest = CoursePage.objects.for_catalogue().in_visitors_language()
         context["courses"] = attach_academies(list(latest.order_by("-first_published_at")[:6]))
+        context["sessions"] = Session.objects.for_listing()[:8]
         return context

@@ -1,7 +1,10 @@
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import Locale
 
 from academy.services import onboard_city
@@ -147,3 +150,28 @@ def test_course_and_module_pages_queries_do_not_grow_with_modules(client, lisbon
     large_module = large.get_children().type(ModulePage).last()
     small_module = small.get_children().type(ModulePage).last()
     assert count(large_module.url) == count(small_module.url)
+
+
+def test_format_and_dates_filter_courses_by_their_upcoming_sessions(client, lisbon):
+    from tests.academy.sessions import make_session
+
+    online = build_course(lisbon.academy, title="Online course")
+    residential = build_course(lisbon.academy, title="Residential course")
+    make_session(lisbon.academy, course=online, format="online", days_ahead=10)
+    make_session(lisbon.academy, course=residential, format="residential", days_ahead=60)
+    soon = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+
+    assert titles(client.get(reverse("catalogue"), {"format": "online"})) == ["Online course"]
+    assert titles(client.get(reverse("catalogue"), {"starts_after": soon})) == [
+        "Residential course"
+    ]
+    assert titles(client.get(reverse("catalogue"), {"starts_before": soon})) == ["Online course"]
+
+
+def test_an_end_date_before_the_start_date_is_explained(client, lisbon):
+    response = client.get(
+        reverse("catalogue"), {"starts_after": "2031-05-01", "starts_before": "2031-04-01"}
+    )
+
+    assert "Choose an end date after the start date." in response.content.decode()
+    assert 'value="2031-05-01"' in response.content.decode()
