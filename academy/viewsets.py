@@ -2,8 +2,8 @@
 
 from django.apps import apps
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
 from django.forms import modelform_factory
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _

@@ -1,11 +1,18 @@
 """Demo courses of the four founding academies (content in ``demo_content``)."""
 
+import datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 from wagtail.models import Locale
+
+from academy.models import Enrolment, Session
+from academy.services import decide, enrol, mark_attendance
 
 from .demo_content import COURSES, THEMES
 from .models import AssessmentPage, Choice, CoursePage, ModulePage, Question, Theme
+from .services import complete_module, evaluate_completion
 
 
 def seed_courses(onboardings):
@@ -81,3 +88,78 @@ def _assessment(course, data):
     )
     course.add_child(instance=assessment)
     assessment.save_revision().publish()
+
+
+# Host-city codes in the order demo officers travel: each officer is part-way through
+# a course of the next city and has finished an Exchange Day of the one after.
+CITY_ROUND = ["BRU", "LIS", "MAD", "NCE"]
+
+
+def seed_sessions(onboardings):
+    """Sessions of every academy and the demo officers' learning. Idempotent.
+
+    Each academy runs its courses (open for enrolment, approval required) and held an
+    Exchange Day last month. Each demo officer is approved in a course session of the
+    next city with one module done, and completed the Exchange Day of the city after.
+    """
+    today = timezone.localdate()
+    sessions, exchange_days = {}, {}
+    for number, code in enumerate(CITY_ROUND):
+        academy = onboardings[code].academy
+        courses = list(CoursePage.objects.child_of(academy).live().order_by("path"))
+        for index, course in enumerate(courses):
+            starts_on = today + datetime.timedelta(days=21 + 14 * index + 3 * number)
+            sessions.setdefault(code, []).append(
+                _session(
+                    academy,
+                    title=f"{course.title} ({starts_on:%B %Y})",
+                    course=course,
+                    kind=Session.Kind.COURSE,
+                    starts_on=starts_on,
+                    ends_on=starts_on + datetime.timedelta(days=1),
+                    format=Session.Format.BLENDED if index else Session.Format.ONLINE,
+                    capacity=20,
+                )
+            )
+        held = today - datetime.timedelta(days=30 + number)
+        exchange_days[code] = _session(
+            academy,
+            title=f"Exchange Day {academy.city}: community policing in practice",
+            kind=Session.Kind.EXCHANGE_DAY,
+            starts_on=held,
+            ends_on=held,
+            format=Session.Format.RESIDENTIAL,
+            capacity=30,
+        )
+    for number, code in enumerate(CITY_ROUND):
+        officer = get_user_model().objects.get(
+            email=f"officer.{_slug(onboardings[code])}@academy.example"
+        )
+        course_session = sessions[CITY_ROUND[(number + 1) % 4]][0]
+        enrolment = enrol(officer, course_session)
+        if enrolment.state == Enrolment.State.REQUESTED:
+            enrolment = decide(enrolment, approve=True)
+        first_module = ModulePage.objects.child_of(course_session.course).live().first()
+        if first_module:
+            complete_module(enrolment, first_module)
+        exchange_day = exchange_days[CITY_ROUND[(number + 2) % 4]]
+        # The Exchange Day is over: the officer was registered when it was open.
+        past, _created = Enrolment.objects.get_or_create(
+            officer=officer, session=exchange_day, defaults={"state": Enrolment.State.APPROVED}
+        )
+        trainer = onboardings[CITY_ROUND[(number + 2) % 4]].trainer_group.user_set.first()
+        mark_attendance(exchange_day, {(past.pk, exchange_day.starts_on): True}, by=trainer)
+        evaluate_completion(past)
+
+
+def _slug(onboarding):
+    return onboarding.academy.city.lower()
+
+
+def _session(academy, *, title, **fields):
+    session, _created = Session.objects.get_or_create(
+        academy=academy,
+        title=title,
+        defaults={"language": academy.default_language, "approval_required": True, **fields},
+    )
+    return session

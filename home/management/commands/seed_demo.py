@@ -3,7 +3,7 @@ from django.db import transaction
 
 from academy.demo import DEMO_PASSWORD, demo_logins, seed_network
 from academy.models import AcademyPage
-from courses.demo import seed_courses
+from courses.demo import seed_courses, seed_sessions
 from courses.models import CoursePage
 
 
@@ -14,6 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         onboardings = seed_network()
         seed_courses(onboardings)
+        seed_sessions(onboardings)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo network ready: {AcademyPage.objects.in_default_locale().count()} academies, "
