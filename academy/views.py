@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
+from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -121,18 +122,22 @@ class SessionEnrolmentsView(SessionAdminMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "session": self.session}
 
+    @cached_property
+    def can_decide(self):
+        """Only coordinators of the session's academy (and network admins) decide."""
+        user = self.request.user
+        return user.is_superuser or (
+            AcademyPage.objects.coordinated_by(user).filter(pk=self.session.academy_id).exists()
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["enrolments"] = self.session.enrolments.select_related("officer__force")
-        context["can_decide"] = self.request.user.is_superuser or (
-            AcademyPage.objects.coordinated_by(self.request.user)
-            .filter(pk=self.session.academy_id)
-            .exists()
-        )
+        context["can_decide"] = self.can_decide
         return context
 
     def form_valid(self, form):
-        if not self.get_context_data()["can_decide"]:
+        if not self.can_decide:
             raise PermissionDenied
         data = form.cleaned_data
         decided, refused = decide_many(
