@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from academy import account_views
 from academy import public_views as session_views
 from courses import public_views as learning_views
 from home import views as home_views
@@ -31,6 +32,34 @@ urlpatterns += i18n_patterns(
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/sign-up/", account_views.sign_up_view, name="sign_up"),
+    path(
+        "accounts/confirm/<uidb64>/<token>/",
+        account_views.confirm_account,
+        name="account_confirm",
+    ),
+    path("accounts/profile/", account_views.profile, name="profile"),
+    path(
+        "accounts/password/",
+        account_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path("accounts/password/reset/", account_views.password_reset, name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        account_views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("catalogue/", home_views.catalogue, name="catalogue"),
     path("sessions/<int:pk>/", session_views.session_detail, name="session_detail"),
     path("sessions/<int:pk>/enrol/", session_views.enrol_in_session, name="session_enrol"),

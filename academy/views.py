@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.functional import cached_property
@@ -9,7 +10,8 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from .forms import CancelSessionForm, EnrolmentDecisionForm, OnboardCityForm
+from .accounts import IMPORT_COLUMNS, ImportRejected, forces_for_import, import_officers
+from .forms import CancelSessionForm, EnrolmentDecisionForm, OfficerImportForm, OnboardCityForm
 from .models import AcademyPage, Attendance, Enrolment, Session
 from .services import (
     EnrolmentRefused,
@@ -220,3 +222,62 @@ class CancelSessionView(SessionAdminMixin, FormView):
         context["action_url"] = self.request.path
         context["submit_button_label"] = gettext("Cancel the session")
         return context
+
+
+class OfficerImportView(WagtailAdminTemplateMixin, FormView):
+    """A coordinator opens accounts for their city's officers from a CSV file, all or nothing."""
+
+    form_class = OfficerImportForm
+    template_name = "academy/admin/officer_import.html"
+    page_title = gettext_lazy("Import officers")
+    header_icon = "group"
+    breadcrumbs_items = [
+        {"url": reverse_lazy("wagtailadmin_home"), "label": gettext_lazy("Home")},
+        {"url": "", "label": gettext_lazy("Import officers")},
+    ]
+
+    @cached_property
+    def forces(self):
+        return forces_for_import(self.request.user)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.forces.exists():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "forces": self.forces}
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "columns": IMPORT_COLUMNS,
+            "action_url": reverse("academy_officer_import"),
+            "submit_button_label": gettext("Import"),
+            "submit_button_active_label": gettext("Importing…"),
+        }
+
+    def form_valid(self, form):
+        try:
+            created = import_officers(
+                form.cleaned_data["file"].read(), force=form.cleaned_data["force"]
+            )
+        except ImportRejected as rejection:
+            return self.render_to_response(
+                self.get_context_data(form=form, row_errors=rejection.errors)
+            )
+        except IntegrityError:  # another import created one of these accounts meanwhile
+            form.add_error(
+                None, gettext("Some of these accounts were just created elsewhere; import again.")
+            )
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            ngettext(
+                "%(count)d account was created; the officer is invited by email.",
+                "%(count)d accounts were created; each officer is invited by email.",
+                len(created),
+            )
+            % {"count": len(created)},
+        )
+        return redirect("academy_officer_import")

@@ -10,6 +10,7 @@ from wagtail.permissions import register_permission_policy
 from .models import AcademyPage, Session, User
 from .views import (
     CancelSessionView,
+    OfficerImportView,
     OnboardCityView,
     SessionAttendanceView,
     SessionEnrolmentsView,
@@ -33,6 +34,7 @@ def register_session_viewset():
 def register_onboarding_url():
     return [
         path("onboard-city/", OnboardCityView.as_view(), name="academy_onboard_city"),
+        path("import-officers/", OfficerImportView.as_view(), name="academy_officer_import"),
         path(
             "sessions/<int:pk>/enrolments/",
             SessionEnrolmentsView.as_view(),
@@ -58,6 +60,19 @@ class NetworkAdminMenuItem(MenuItem):
 def register_onboarding_menu_item():
     return NetworkAdminMenuItem(
         _("Onboard a host city"), reverse("academy_onboard_city"), icon_name="site", order=50
+    )
+
+
+class OfficerImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        user = request.user
+        return user.is_superuser or AcademyPage.objects.coordinated_by(user).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_officer_import_menu_item():
+    return OfficerImportMenuItem(
+        _("Import officers"), reverse("academy_officer_import"), icon_name="group", order=260
     )
 
 

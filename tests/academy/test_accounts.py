@@ -1,0 +1,342 @@
+"""Accounts: sign-up confirmed by email, password reset, profile, and coordinators' CSV import."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from academy.models import Force, User
+from tests.factories import ForceFactory, UserFactory
+
+PASSWORD = "a long and unusual passphrase 42"
+
+
+def sign_up_data(force, **overrides):
+    return {
+        "email": "ana.silva@policia.example",
+        "full_name": "Ana Sofia da Silva",
+        "first_name": "Ana",
+        "last_name": "Silva",
+        "force": force.pk,
+        "participant_type": "officer",
+        "preferred_language": "pt",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        **overrides,
+    }
+
+
+def link_in(message):
+    return re.search(r"http://testserver(/\S+)", message.body).group(1)
+
+
+@pytest.fixture
+def force(db):
+    return ForceFactory(name="Lisbon Municipal Police", city="Lisbon", country="PT")
+
+
+def test_sign_up_opens_an_unconfirmed_account_and_emails_a_link_in_the_officers_language(
+    client, force, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/en/accounts/sign-up/", sign_up_data(force))
+
+    assert "Check your inbox" in response.content.decode()
+    user = User.objects.get(email="ana.silva@policia.example")
+    assert not user.is_active
+    assert user.full_name == "Ana Sofia da Silva" and user.force == force
+    (message,) = mail.outbox
+    assert message.to == ["ana.silva@policia.example"]
+    assert message.subject == "Confirme a sua conta da EU-POLNET Academy"
+    assert link_in(message).startswith("/pt/accounts/confirm/")
+
+
+def test_an_unconfirmed_account_cannot_sign_in(client, force, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/accounts/sign-up/", sign_up_data(force))
+
+    client.post(
+        "/en/accounts/login/", {"username": "ana.silva@policia.example", "password": PASSWORD}
+    )
+
+    assert "_auth_user_id" not in client.session
+
+
+def test_following_the_link_and_confirming_activates_and_signs_in_once(
+    client, force, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/accounts/sign-up/", sign_up_data(force))
+    link = link_in(mail.outbox[0])
+
+    page = client.get(link)
+    assert page.status_code == 200
+    assert not User.objects.get(email="ana.silva@policia.example").is_active  # a GET changes nothing
+    response = client.post(link, follow=True)
+
+    user = User.objects.get(email="ana.silva@policia.example")
+    assert user.is_active
+    assert int(client.session["_auth_user_id"]) == user.pk
+    assert response.redirect_chain[-1][0] == "/pt/my-learning/"
+    client.logout()
+    again = client.post(link)
+    assert "already confirmed" in again.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_forged_confirmation_link_is_not_found(client, force):
+    user = UserFactory(is_active=False, force=force)
+
+    response = client.get(f"/en/accounts/confirm/{user.pk}/not-a-token/")
+
+    assert response.status_code == 404
+    assert "not valid or has expired" in response.content.decode()
+    assert client.post(f"/en/accounts/confirm/{user.pk}/not-a-token/").status_code == 404
+    user.refresh_from_db()
+    assert not user.is_active
+
+
+def test_sign_up_keeps_what_was_typed_and_explains_each_error(client, force):
+    response = client.post(
+        "/en/accounts/sign-up/",
+        sign_up_data(force, password2="something else entirely", email="not-an-address"),
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter a valid email address." in content
+    assert "The two passwords differ" in content
+    assert 'value="Ana Sofia da Silva"' in content
+    assert not User.objects.exists()
+
+
+def test_sign_up_errors_are_in_the_visitors_language(client, force):
+    response = client.post("/fr/accounts/sign-up/", sign_up_data(force, password2="autre chose"))
+
+    assert "Les deux mots de passe diffèrent" in response.content.decode()
+
+
+def test_signing_up_with_a_taken_address_says_the_same_and_warns_its_owner(
+    client, force, officer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/en/accounts/sign-up/", sign_up_data(force, email=officer.email.upper())
+        )
+
+    assert "Check your inbox" in response.content.decode()
+    assert User.objects.filter(email__iexact=officer.email).count() == 1
+    (message,) = mail.outbox
+    assert message.to == [officer.email]
+    assert "already has one" in message.body
+    officer.refresh_from_db()
+    assert officer.check_password("correct horse battery staple")
+
+
+def test_signing_up_again_before_confirming_sends_a_new_link(
+    client, force, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/accounts/sign-up/", sign_up_data(force))
+        client.post("/en/accounts/sign-up/", sign_up_data(force))
+
+    assert User.objects.count() == 1
+    assert [link_in(message).split("/")[3] for message in mail.outbox] == ["confirm", "confirm"]
+
+
+def test_password_reset_emails_a_link_in_the_users_language_that_works_once(client, officer):
+    officer.preferred_language = "es"
+    officer.save()
+
+    response = client.post("/en/accounts/password/reset/", {"email": officer.email}, follow=True)
+
+    assert "Check your inbox" in response.content.decode()
+    (message,) = mail.outbox
+    link = link_in(message)
+    assert link.startswith("/es/accounts/password/reset/")
+    form_page = client.get(link, follow=True)
+    set_password_url = form_page.redirect_chain[-1][0]
+    client.post(set_password_url, {"new_password1": PASSWORD, "new_password2": PASSWORD})
+    officer.refresh_from_db()
+    assert officer.check_password(PASSWORD)
+    client.logout()
+    assert "not valid or has expired" in client.get(link, follow=True).content.decode("utf-8")
+
+
+def test_password_reset_of_an_unknown_address_looks_the_same_and_sends_nothing(client, db):
+    response = client.post(
+        "/en/accounts/password/reset/", {"email": "nobody@example.org"}, follow=True
+    )
+
+    assert "Check your inbox" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_profile_changes_the_name_on_certificates_and_the_language(client, officer, force):
+    client.force_login(officer)
+
+    response = client.post(
+        "/en/accounts/profile/",
+        {
+            "full_name": "Łukasz Żółć",
+            "first_name": "Łukasz",
+            "last_name": "Żółć",
+            "force": force.pk,
+            "participant_type": "staff",
+            "preferred_language": "nl",
+        },
+        follow=True,
+    )
+
+    officer.refresh_from_db()
+    assert officer.full_name == "Łukasz Żółć" and officer.force == force
+    assert officer.preferred_language == "nl"
+    assert response.redirect_chain[-1][0] == "/nl/accounts/profile/"
+    assert "Uw profiel is opgeslagen." in response.content.decode()
+
+
+def test_profile_needs_a_name_and_keeps_the_rest(client, officer, force):
+    client.force_login(officer)
+
+    response = client.post(
+        "/en/accounts/profile/",
+        {"full_name": "", "first_name": "Kept", "force": force.pk, "preferred_language": "en"},
+    )
+
+    officer.refresh_from_db()
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert 'value="Kept"' in response.content.decode()
+    assert officer.full_name != ""
+
+
+def test_profile_needs_sign_in(client, db):
+    response = client.get("/en/accounts/profile/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/en/accounts/login/")
+
+
+# Bulk import by a coordinator
+
+
+def csv_upload(text, name="officers.csv"):
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
+
+
+GOOD_CSV = (
+    "email,full_name,first_name,last_name,language,participant_type\n"
+    "joao.pereira@pm-lisboa.example,João Pereira,João,Pereira,pt,officer\n"
+    "maria.costa@pm-lisboa.example,Maria Costa,Maria,Costa,,staff\n"
+)
+
+
+def test_coordinator_imports_officers_of_their_city_who_are_invited_by_email(
+    client, lisbon, lisbon_coordinator, django_capture_on_commit_callbacks
+):
+    client.force_login(lisbon_coordinator)
+    force = lisbon.academy.force
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/import-officers/", {"force": force.pk, "file": csv_upload(GOOD_CSV)}, follow=True
+        )
+
+    assert "2 accounts were created" in response.content.decode()
+    joao = User.objects.get(email="joao.pereira@pm-lisboa.example")
+    assert joao.force == force and joao.preferred_language == "pt" and joao.is_active
+    assert not joao.has_usable_password()
+    assert User.objects.get(email="maria.costa@pm-lisboa.example").participant_type == "staff"
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "joao.pereira@pm-lisboa.example",
+        "maria.costa@pm-lisboa.example",
+    ]
+    invitation = next(m for m in mail.outbox if m.to == ["joao.pereira@pm-lisboa.example"])
+    assert link_in(invitation).startswith("/pt/accounts/password/reset/")
+
+
+def test_an_import_with_one_bad_line_creates_nothing_and_lists_every_error(
+    client, lisbon, lisbon_coordinator, officer
+):
+    client.force_login(lisbon_coordinator)
+    text = (
+        "email;full_name;language\n"
+        "ok.one@pm-lisboa.example;Ok One;pt\n"
+        "not-an-email;Bad Address;pt\n"
+        f"{officer.email.upper()};Taken Address;pt\n"
+        "ok.one@pm-lisboa.example;Twice In File;pt\n"
+        "no.name@pm-lisboa.example;;xx\n"
+    )
+
+    response = client.post(
+        "/admin/import-officers/",
+        {"force": lisbon.academy.force.pk, "file": csv_upload(text)},
+    )
+
+    content = response.content.decode()
+    assert "Nothing was imported: 4 lines need correcting." in content
+    assert "Enter a valid email address." in content
+    assert "An account with this email address already exists." in content
+    assert "This email address is already on line 2." in content
+    assert "is not one of the available choices" in content
+    assert User.objects.filter(email__endswith="@pm-lisboa.example").count() == 0
+
+
+def test_an_import_file_without_the_required_columns_is_explained(
+    client, lisbon, lisbon_coordinator
+):
+    client.force_login(lisbon_coordinator)
+
+    response = client.post(
+        "/admin/import-officers/",
+        {"force": lisbon.academy.force.pk, "file": csv_upload("mail,name\na@b.example,A B\n")},
+    )
+
+    assert "missing: email, full_name" in response.content.decode()
+
+
+def test_an_import_file_not_in_utf8_is_explained(client, lisbon, lisbon_coordinator):
+    client.force_login(lisbon_coordinator)
+    upload = SimpleUploadedFile("o.csv", "email,full_name\na@b.example,João\n".encode("cp1252"))
+
+    response = client.post(
+        "/admin/import-officers/", {"force": lisbon.academy.force.pk, "file": upload}
+    )
+
+    assert "CSV UTF-8" in response.content.decode()
+
+
+def test_a_coordinator_cannot_import_into_another_citys_force(
+    client, lisbon, madrid, lisbon_coordinator
+):
+    client.force_login(lisbon_coordinator)
+
+    response = client.post(
+        "/admin/import-officers/",
+        {"force": madrid.academy.force.pk, "file": csv_upload(GOOD_CSV)},
+    )
+
+    assert "Select a valid choice" in response.content.decode()
+    assert not User.objects.filter(email__endswith="@pm-lisboa.example").exists()
+
+
+def test_a_coordinator_can_import_into_other_forces_of_their_city(
+    client, lisbon, lisbon_coordinator
+):
+    psp = Force.objects.create(name="PSP Lisboa", city="Lisbon", country="PT")
+    client.force_login(lisbon_coordinator)
+
+    client.post("/admin/import-officers/", {"force": psp.pk, "file": csv_upload(GOOD_CSV)})
+
+    assert User.objects.filter(force=psp).count() == 2
+
+
+@pytest.mark.parametrize("role", ["lisbon_trainer", "officer"])
+def test_only_coordinators_may_import(client, lisbon, role, request):
+    client.force_login(request.getfixturevalue(role))
+
+    response = client.get("/admin/import-officers/")
+
+    assert response.status_code in (302, 403)
+    assert not User.objects.filter(email__endswith="@pm-lisboa.example").exists()
