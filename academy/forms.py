@@ -186,6 +186,9 @@ class OfficerImportForm(forms.Form):
     def __init__(self, *args, forces, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["force"].queryset = forces
+        only = forces[:2]
+        if len(only) == 1:
+            self.fields["force"].initial = only[0].pk
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -69,5 +69,6 @@ urlpatterns += i18n_patterns(
     path("modules/<int:pk>/done/", learning_views.mark_module_done, name="module_done"),
     path("modules/<int:pk>/heartbeat/", learning_views.module_heartbeat, name="module_heartbeat"),
     path("my-learning/", home_views.my_learning, name="my_learning"),
+    path("my-learning/transcript.pdf", home_views.transcript, name="transcript"),
     path("", include(wagtail_urls)),
 )

@@ -100,7 +100,8 @@ def seed_sessions(onboardings):
 
     Each academy runs its courses (open for enrolment, approval required) and held an
     Exchange Day last month. Each demo officer is approved in a course session of the
-    next city with one module done, and completed the Exchange Day of the city after.
+    next city with one module done, completed the Exchange Day of the city after, and
+    asked for a place in a session of their own city (waiting for its coordinator).
     """
     today = timezone.localdate()
     sessions, exchange_days = {}, {}
@@ -150,6 +151,7 @@ def seed_sessions(onboardings):
         trainer = onboardings[CITY_ROUND[(number + 2) % 4]].trainer_group.user_set.first()
         mark_attendance(exchange_day, {(past.pk, exchange_day.starts_on): True}, by=trainer)
         evaluate_completion(past)
+        enrol(officer, sessions[code][-1])
 
 
 def _slug(onboarding):

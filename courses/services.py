@@ -281,6 +281,10 @@ class LearningRecord:
     modules_required: int
 
     @property
+    def course(self):
+        return self.enrolment.session.course if self.enrolment.session.course_id else None
+
+    @property
     def percent(self):
         if not self.modules_required:
             return 100 if self.enrolment.state == Enrolment.State.COMPLETED else 0

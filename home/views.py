@@ -1,7 +1,11 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
 
-from academy.models import Session
+from academy.models import Enrolment, Session
+from certificates.rendering import RenderError, render_pdf
 from courses.models import CoursePage, ModulePage, attach_academies
 from courses.services import learning_record
 
@@ -61,3 +65,29 @@ def _matching_course_ids(query):
 def my_learning(request):
     """Every enrolment of the signed-in officer, across sessions and cities."""
     return render(request, "home/my_learning.html", {"records": learning_record(request.user)})
+
+
+@login_required
+def transcript(request):
+    """The officer's transcript as a PDF: completed sessions with their CPD hours, then those
+    under way. Only ever the signed-in officer's own record."""
+    records = learning_record(request.user)
+    completed = [r for r in records if r.enrolment.state == Enrolment.State.COMPLETED]
+    under_way = [r for r in records if r.enrolment.state == Enrolment.State.APPROVED]
+    context = {
+        "officer": request.user,
+        "completed": completed,
+        "under_way": under_way,
+        "cpd_hours": sum(r.enrolment.session.course.cpd_hours for r in completed if r.course),
+        "today": timezone.localdate(),
+    }
+    try:
+        pdf = render_pdf("home/transcript.html", context)
+    except RenderError as error:
+        messages.error(request, str(error))
+        return redirect("my_learning")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="transcript-{context["today"]:%Y-%m-%d}.pdf"'
+    )
+    return response

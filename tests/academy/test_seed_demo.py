@@ -1,10 +1,12 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from wagtail.models import Page
 
-from academy.models import AcademyPage
+from academy.models import AcademyPage, Enrolment
+from courses.services import learning_record
 
 CITIES = ["brussels", "lisbon", "madrid", "nice"]
 
@@ -91,3 +93,24 @@ def test_each_demo_academy_publishes_courses_with_modules_and_an_assessment(demo
             assert ModulePage.objects.child_of(course).live().count() >= 3, course.title
             assessment = AssessmentPage.objects.child_of(course).live().get()
             assert assessment.questions.count() >= 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_emails_nobody():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert mail.outbox == []
+
+
+def test_each_demo_officer_learns_in_other_cities_and_waits_for_a_place_at_home(demo):
+    for city in CITIES:
+        officer = get_user_model().objects.get(email=f"officer.{city}@academy.example")
+        records = {r.enrolment.state: r for r in learning_record(officer)}
+
+        assert set(records) == {"completed", "approved", "requested"}
+        cities = {state: r.enrolment.session.academy.city.lower() for state, r in records.items()}
+        assert len(set(cities.values())) == 3
+        assert cities["requested"] == city
+        assert 0 < records["approved"].modules_done < records["approved"].modules_required
+        assert records["completed"].enrolment.session.kind == "exchange_day"
+    assert Enrolment.objects.filter(state="requested").count() == len(CITIES)
