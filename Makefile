@@ -9,7 +9,7 @@ PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/academy
 MANAGE := $(PYTHON) manage.py
 
-.PHONY: venv demo serve seed test test-postgres lint format messages check-deploy clean
+.PHONY: venv demo serve seed test test-postgres bench lint format messages check-deploy clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: venv
 
 test-postgres: venv
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Figures, not tests: written to benchmarks/results/ (WeasyPrint needs Pango from the system).
+bench: venv
+	$(BIN)/pip install --quiet -e ".[bench]"
+	$(PYTHON) benchmarks/certificates.py
 
 lint: venv
 	$(BIN)/ruff check .

@@ -408,6 +408,11 @@ class Session(models.Model):
     enrolment_opens_at = models.DateTimeField(_("enrolment opens"), null=True, blank=True)
     enrolment_closes_at = models.DateTimeField(_("enrolment closes"), null=True, blank=True)
     approval_required = models.BooleanField(_("approval required"), default=True)
+    certificates_on_completion = models.BooleanField(
+        _("issue certificates on completion"),
+        default=True,
+        help_text=_("Otherwise a coordinator issues them, one by one or for the whole session."),
+    )
     trainers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("trainers"), blank=True, related_name="+"
     )

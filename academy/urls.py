@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from academy import account_views
 from academy import public_views as session_views
+from certificates import views as certificate_views
 from courses import public_views as learning_views
 from home import views as home_views
 
@@ -70,5 +71,8 @@ urlpatterns += i18n_patterns(
     path("modules/<int:pk>/heartbeat/", learning_views.module_heartbeat, name="module_heartbeat"),
     path("my-learning/", home_views.my_learning, name="my_learning"),
     path("my-learning/transcript.pdf", home_views.transcript, name="transcript"),
+    path("certificates/verify/", certificate_views.verify_form, name="certificate_verify_form"),
+    path("certificates/verify/<str:code>/", certificate_views.verify, name="certificate_verify"),
+    path("certificates/<int:pk>/pdf/", certificate_views.download, name="certificate_download"),
     path("", include(wagtail_urls)),
 )

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
@@ -133,6 +134,9 @@ def session_buttons(user, session, button):
         links.append((_("Attendance register"), "academy_session_attendance", "tasks", 40))
     if not session.is_cancelled and user.has_perm("academy.change_session"):
         links.append((_("Cancel session"), "academy_session_cancel", "cross", 50))
+    # Other apps add their own links (certificates) without this app knowing them.
+    for hook in hooks.get_hooks("register_session_admin_links"):
+        links.extend(hook(user, session))
     return [
         button(label, url=reverse(name, args=[session.pk]), icon_name=icon, priority=priority)
         for label, name, icon, priority in links
@@ -163,6 +167,7 @@ class SessionViewSet(ModelViewSet):
         "enrolment_opens_at",
         "enrolment_closes_at",
         "approval_required",
+        "certificates_on_completion",
         "trainers",
     ]
     list_display = [

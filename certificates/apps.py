@@ -7,3 +7,6 @@ class CertificatesConfig(AppConfig):
 
     name = "certificates"
     verbose_name = _("Certificates")
+
+    def ready(self):
+        from . import receivers  # noqa: F401

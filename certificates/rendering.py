@@ -89,8 +89,12 @@ def link_callback(uri, rel):
 
 def render_pdf(template_name, context, *, extra_roots=()):
     """Render a Django template to PDF bytes, or raise ``RenderError``."""
+    return html_to_pdf(render_to_string(template_name, context), extra_roots=extra_roots)
+
+
+def html_to_pdf(html, *, extra_roots=()):
+    """PDF bytes of an HTML document, under the resource policy and the time limit."""
     register_fonts()
-    html = render_to_string(template_name, context)
     output = io.BytesIO()
     try:
         result = pisa.CreatePDF(

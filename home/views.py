@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from academy.models import Enrolment, Session
+from certificates.models import Certificate
 from certificates.rendering import RenderError, render_pdf
 from courses.models import CoursePage, ModulePage, attach_academies
 from courses.services import learning_record
@@ -64,14 +65,28 @@ def _matching_course_ids(query):
 @login_required
 def my_learning(request):
     """Every enrolment of the signed-in officer, across sessions and cities."""
-    return render(request, "home/my_learning.html", {"records": learning_record(request.user)})
+    return render(request, "home/my_learning.html", {"records": records_with_certificates(request)})
+
+
+def records_with_certificates(request):
+    """The officer's learning record, each line with its valid certificate if it has one."""
+    records = learning_record(request.user)
+    certificates = {
+        certificate.enrolment_id: certificate
+        for certificate in Certificate.objects.valid()
+        .for_officer(request.user)
+        .only("pk", "serial", "code", "enrolment_id")
+    }
+    for record in records:
+        record.certificate = certificates.get(record.enrolment.pk)
+    return records
 
 
 @login_required
 def transcript(request):
     """The officer's transcript as a PDF: completed sessions with their CPD hours, then those
     under way. Only ever the signed-in officer's own record."""
-    records = learning_record(request.user)
+    records = records_with_certificates(request)
     completed = [r for r in records if r.enrolment.state == Enrolment.State.COMPLETED]
     under_way = [r for r in records if r.enrolment.state == Enrolment.State.APPROVED]
     context = {

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 from wagtail.models import Site
 
@@ -21,6 +22,12 @@ CITIES = {
         "default_language": "es",
     },
 }
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate limits count in the cache: each test starts with none used."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

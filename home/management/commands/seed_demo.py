@@ -4,6 +4,7 @@ from django.test.utils import override_settings
 
 from academy.demo import DEMO_PASSWORD, demo_logins, seed_network
 from academy.models import AcademyPage
+from certificates.demo import seed_certificate_templates
 from courses.demo import seed_courses, seed_sessions
 from courses.models import CoursePage
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND=UNSENT), transaction.atomic():
             onboardings = seed_network()
             seed_courses(onboardings)
+            seed_certificate_templates(onboardings)
             seed_sessions(onboardings)
         self.stdout.write(
             self.style.SUCCESS(

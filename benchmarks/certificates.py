@@ -1,0 +1,277 @@
+"""Certificate printing, measured side by side in one run (``make bench``).
+
+1. One certificate, median ms: our xhtml2pdf path; the same certificate drawn directly on
+   the ReportLab canvas (the floor); WeasyPrint on the same HTML (where installed).
+2. A session of 1,000 completed officers issued in the background (the batch task on the
+   immediate backend): total time and the process's peak memory.
+
+Runs on a throwaway SQLite database; writes ``benchmarks/results/certificates.{json,md}``.
+Figures, not assertions: the test suite never times anything.
+"""
+
+import datetime
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "academy.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "25"))
+SESSION_SIZE = int(os.environ.get("BENCH_SESSION_SIZE", "1000"))
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def median_ms(function, runs=RUNS):
+    function()  # warm up: fonts, templates, imports
+    timings = []
+    for _run in range(runs):
+        started = time.perf_counter()
+        function()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def canvas_certificate(snapshot, code, url):
+    """The same certificate drawn straight onto a ReportLab canvas: no HTML, no CSS."""
+    import io
+
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import cm
+    from reportlab.pdfgen import canvas
+
+    from certificates.rendering import register_fonts
+
+    register_fonts()
+    buffer = io.BytesIO()
+    width, height = landscape(A4)
+    page = canvas.Canvas(buffer, pagesize=(width, height))
+    accent = HexColor(snapshot["accent"])
+    page.setStrokeColor(accent)
+    page.setLineWidth(4)
+    page.rect(1.4 * cm, 1.4 * cm, width - 2.8 * cm, height - 2.8 * cm)
+    page.setFont("AcademySans-10", 13)
+    page.setFillColor(accent)
+    page.drawString(3 * cm, height - 3 * cm, snapshot["academy"])
+    page.setFont("AcademySans-10", 10)
+    page.drawRightString(width - 2.4 * cm, height - 3 * cm, snapshot["serial"])
+    page.setFont("AcademySerif-10", 32)
+    page.drawCentredString(width / 2, height - 5.5 * cm, snapshot["title"])
+    page.setFillColor(HexColor("#1b2430"))
+    page.setFont("AcademySerif-10", 26)
+    page.drawCentredString(width / 2, height - 7.3 * cm, snapshot["name"])
+    text = page.beginText()
+    text.setFont("AcademySans-00", 13)
+    words, line, lines = snapshot["body"].split(), "", []
+    for word in words:
+        if page.stringWidth(f"{line} {word}", "AcademySans-00", 13) > width - 6 * cm:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    for number, content in enumerate(lines):
+        page.drawCentredString(width / 2, height - (8.6 + 0.6 * number) * cm, content)
+    for index, signatory in enumerate(snapshot["signatories"]):
+        x = 2.5 * cm + index * 7 * cm
+        page.line(x, 4.2 * cm, x + 6 * cm, 4.2 * cm)
+        page.setFont("AcademySans-00", 10)
+        page.drawCentredString(x + 3 * cm, 3.7 * cm, signatory["name"])
+        page.drawCentredString(x + 3 * cm, 3.2 * cm, signatory["function"])
+    qr = QrCodeWidget(url)
+    left, bottom, right, top = qr.getBounds()
+    drawing = Drawing(
+        2.8 * cm,
+        2.8 * cm,
+        transform=[2.8 * cm / (right - left), 0, 0, 2.8 * cm / (top - bottom), 0, 0],
+    )
+    drawing.add(qr)
+    renderPDF.draw(drawing, page, width - 5.2 * cm, 2.2 * cm)
+    page.setFont("AcademySans-00", 7.5)
+    page.drawRightString(width - 5.6 * cm, 2.6 * cm, code)
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def weasyprint_certificate(html):
+    import weasyprint
+
+    return weasyprint.HTML(string=html, base_url=str(ROOT)).write_pdf()
+
+
+def with_font_faces(html):
+    """WeasyPrint finds fonts through CSS: give it the same DejaVu files, embedded alike."""
+    from certificates.rendering import ASSETS_DIR, FONT_FAMILIES
+
+    faces = "".join(
+        f"@font-face {{ font-family: {family}; src: url('file://{ASSETS_DIR / 'fonts' / name}');"
+        f" font-weight: {'bold' if bold else 'normal'};"
+        f" font-style: {'italic' if italic else 'normal'}; }}"
+        for family, files in FONT_FAMILIES.items()
+        for (bold, italic), name in files.items()
+    )
+    return html.replace("<style>", f"<style>{faces}", 1)
+
+
+def main():
+    setup_test_environment()
+    os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-media-"))
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        results = run()
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "certificates.json").write_text(json.dumps(results, indent=2) + "\n")
+    (RESULTS / "certificates.md").write_text(markdown(results))
+    print(markdown(results))
+
+
+def run():
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from academy.models import Enrolment
+    from academy.services import onboard_city
+    from certificates.demo import seed_certificate_templates
+    from certificates.models import Certificate, CertificateBatch
+    from certificates.services import (
+        build_snapshot,
+        draw,
+        issue_session_certificates,
+        template_for,
+        verification_url,
+    )
+    from tests.academy.sessions import make_session
+    from tests.factories import UserFactory
+
+    lisbon = onboard_city(
+        city="Lisbon", country="PT", code="LIS", academy_name="Lisbon Municipal Police"
+    )
+    seed_certificate_templates({"LIS": lisbon})
+    session = make_session(
+        lisbon.academy,
+        capacity=SESSION_SIZE,
+        certificates_on_completion=False,
+        title="Exchange Day Lisbon: community policing in practice",
+    )
+    template = template_for(session)
+    snapshot = build_snapshot(
+        officer_name="Γιώργος Παπαδόπουλος",
+        session=session,
+        course=None,
+        template=template,
+        language="pt",
+        serial="LIS-2026-000042",
+        issued_on=timezone.localdate(),
+    )
+    code = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+    single = {
+        "xhtml2pdf (ours)": median_ms(lambda: draw(snapshot, code)),
+        "ReportLab canvas (floor)": median_ms(
+            lambda: canvas_certificate(snapshot, code, verification_url(code))
+        ),
+    }
+    try:
+        with translation.override("pt"):
+            html = render_to_string(
+                "certificates/certificate.html",
+                {
+                    "certificate": snapshot,
+                    "code": code,
+                    "verification_url": verification_url(code),
+                    "verify_page": verification_url(),
+                    "signatories": snapshot["signatories"],
+                },
+            )
+        html = with_font_faces(html)
+        single["WeasyPrint (same HTML)"] = median_ms(
+            lambda: weasyprint_certificate(html), runs=max(RUNS // 5, 3)
+        )
+    except (ImportError, OSError) as error:
+        single["WeasyPrint (same HTML)"] = None
+        print(f"WeasyPrint not measured: {error}", file=sys.stderr)
+
+    officers = UserFactory.create_batch(SESSION_SIZE, preferred_language="pt")
+    Enrolment.objects.bulk_create(
+        Enrolment(
+            officer=officer,
+            session=session,
+            state=Enrolment.State.COMPLETED,
+            completed_at=timezone.now(),
+        )
+        for officer in officers
+    )
+    batch = CertificateBatch.objects.create(session=session)
+    started = time.perf_counter()
+    issue_session_certificates.call(batch.pk)
+    total = time.perf_counter() - started
+    batch.refresh_from_db()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    floor = single["ReportLab canvas (floor)"]
+    return {
+        "date": datetime.date.today().isoformat(),
+        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
+        "single_ms": single,
+        "ratio_to_floor": {name: (ms / floor if ms else None) for name, ms in single.items()},
+        "session": {
+            "certificates": batch.issued,
+            "failed": batch.failed,
+            "seconds": total,
+            "per_certificate_ms": 1000 * total / max(batch.issued, 1),
+            "peak_memory_mb": peak_mb,
+            "serials_unique": Certificate.objects.values("serial").distinct().count()
+            == batch.issued,
+        },
+    }
+
+
+def markdown(results):
+    lines = [
+        f"# Certificate benchmark ({results['date']}, {results['machine']})",
+        "",
+        "| one certificate | median ms | × floor |",
+        "|---|---:|---:|",
+    ]
+    for name, ms in results["single_ms"].items():
+        ratio = results["ratio_to_floor"][name]
+        lines.append(
+            f"| {name} | {ms:.1f} | {ratio:.1f} |" if ms else f"| {name} | not measured | |"
+        )
+    session = results["session"]
+    lines += [
+        "",
+        "| a session in the background | |",
+        "|---|---:|",
+        f"| certificates issued | {session['certificates']} (failed: {session['failed']}) |",
+        f"| total | {session['seconds']:.1f} s ({session['per_certificate_ms']:.1f} ms each) |",
+        f"| peak memory of the process | {session['peak_memory_mb']:.0f} MB |",
+        f"| serials unique | {session['serials_unique']} |",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

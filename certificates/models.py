@@ -1,0 +1,335 @@
+"""Certificate templates of each academy, and the certificates it issues."""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
+from wagtail.models import Orderable, PreviewableMixin
+
+from academy.models import AcademyPage, Enrolment
+
+# What a template's title and text may say about the certificate, as {placeholder}.
+PLACEHOLDERS = {
+    "name": _("the officer's name as on certificates"),
+    "course": _("the course or event"),
+    "dates": _("the session's dates"),
+    "hours": _("CPD hours"),
+    "city": _("the academy's city"),
+    "academy": _("the academy"),
+    "date": _("the date of issue"),
+    "serial": _("the serial number"),
+}
+PLACEHOLDER_PATTERN = re.compile(r"\{([^{}]*)\}")
+
+
+def unknown_placeholders(text):
+    return sorted({name for name in PLACEHOLDER_PATTERN.findall(text) if name not in PLACEHOLDERS})
+
+
+def validate_placeholders(text):
+    unknown = unknown_placeholders(text)
+    if unknown:
+        raise ValidationError(
+            _("Unknown placeholder %(unknown)s. Use only: %(known)s.")
+            % {
+                "unknown": ", ".join(f"{{{name}}}" for name in unknown),
+                "known": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS),
+            }
+        )
+
+
+class CertificateTemplate(PreviewableMixin, ClusterableModel):
+    """How an academy's certificates look and what they say, in each language."""
+
+    class Kind(models.TextChoices):
+        COMPLETION = "completion", _("Completion of a course")
+        ATTENDANCE = "attendance", _("Attendance (Exchange Days and peer reviews)")
+
+    class Orientation(models.TextChoices):
+        LANDSCAPE = "landscape", _("Landscape")
+        PORTRAIT = "portrait", _("Portrait")
+
+    academy = models.ForeignKey(
+        AcademyPage,
+        verbose_name=_("academy"),
+        on_delete=models.PROTECT,
+        related_name="certificate_templates",
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("For the coordinators only."))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMPLETION)
+    orientation = models.CharField(
+        _("orientation"), max_length=10, choices=Orientation.choices, default=Orientation.LANDSCAPE
+    )
+    accent_colour = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        default="#0b2545",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #0b2545."))],
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Leave empty to use the academy's logo."),
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("academy"), FieldPanel("name")]),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("orientation")]),
+        FieldRowPanel([FieldPanel("accent_colour"), FieldPanel("logo")]),
+        InlinePanel(
+            "texts",
+            heading=_("Texts"),
+            label=_("Text in one language"),
+            min_num=1,
+            help_text=_(
+                "Placeholders: {name}, {course}, {dates}, {hours}, {city}, {academy}, {date}, "
+                "{serial}. A certificate is printed in the officer's language: with this "
+                "template's text in that language, or else with the network's standard text."
+            ),
+        ),
+        InlinePanel("signatories", heading=_("Signatories"), label=_("Signatory"), max_num=3),
+    ]
+
+    class Meta:
+        verbose_name = _("certificate template")
+        verbose_name_plural = _("certificate templates")
+        ordering = ["academy__title", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_preview_template(self, request, mode_name):
+        return "certificates/certificate.html"
+
+    def serve_preview(self, request, mode_name):
+        from .services import preview_pdf
+
+        return preview_pdf(self, request)
+
+
+class CertificateText(Orderable):
+    template = ParentalKey(CertificateTemplate, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    title = models.CharField(
+        _("title"), max_length=200, validators=[validate_placeholders], default="Certificate"
+    )
+    body = models.TextField(
+        _("text"),
+        validators=[validate_placeholders],
+        help_text=_("e.g. {name} completed {course} at {academy} on {dates} ({hours} CPD hours)."),
+    )
+
+    panels = [FieldRowPanel([FieldPanel("language"), FieldPanel("title")]), FieldPanel("body")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("text")
+        verbose_name_plural = _("texts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "language"], name="one_certificate_text_per_language"
+            )
+        ]
+
+
+class Signatory(Orderable):
+    template = ParentalKey(
+        CertificateTemplate, on_delete=models.CASCADE, related_name="signatories"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    function = models.CharField(_("function"), max_length=200)
+    signature = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("signature image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("function")]), FieldPanel("signature")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+
+
+class SerialCounter(models.Model):
+    """The last serial number an academy gave in a year; locked while a certificate is issued,
+    so that numbers are unique and have no gaps."""
+
+    academy = models.ForeignKey(AcademyPage, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["academy", "year"], name="one_counter_per_academy_year")
+        ]
+
+    def __str__(self):
+        return f"{self.academy_id}-{self.year}: {self.last_number}"
+
+
+class CertificateQuerySet(models.QuerySet):
+    def valid(self):
+        return self.filter(revoked_at__isnull=True, superseded_at__isnull=True)
+
+    def for_officer(self, officer):
+        return self.filter(enrolment__officer=officer)
+
+    def for_coordinator(self, user):
+        """Certificates of the academies ``user`` coordinates (every one for network admins)."""
+        if user.is_superuser:
+            return self.all()
+        return self.filter(academy__in=AcademyPage.objects.coordinated_by(user))
+
+
+def certificate_path(certificate, filename):
+    return f"certificates/{certificate.year}/{certificate.serial}.pdf"
+
+
+class Certificate(models.Model):
+    """A certificate as issued: what it printed, the PDF, and whether it still holds."""
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("Valid")
+        REVOKED = "revoked", _("Revoked")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    enrolment = models.ForeignKey(
+        Enrolment,
+        verbose_name=_("enrolment"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    academy = models.ForeignKey(
+        AcademyPage, verbose_name=_("academy"), on_delete=models.PROTECT, related_name="+"
+    )
+    template = models.ForeignKey(
+        CertificateTemplate,
+        verbose_name=_("template"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="certificates",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"))
+    serial = models.CharField(_("serial"), max_length=20, unique=True)
+    code = models.CharField(_("verification code"), max_length=40, unique=True)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    snapshot = models.JSONField(_("as printed"))
+    pdf = models.FileField(_("PDF"), upload_to=certificate_path, max_length=200)
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revocation_reason = models.TextField(_("reason for revoking"), blank=True)
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+    superseded_by = models.OneToOneField(
+        "self",
+        verbose_name=_("superseded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supersedes",
+    )
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["academy", "year", "number"], name="one_serial_number_per_academy_year"
+            ),
+            models.UniqueConstraint(
+                fields=["enrolment"],
+                condition=Q(revoked_at__isnull=True, superseded_at__isnull=True),
+                name="one_valid_certificate_per_enrolment",
+            ),
+        ]
+
+    def __str__(self):
+        return self.serial
+
+    @property
+    def status(self):
+        if self.superseded_at:
+            return self.Status.SUPERSEDED
+        if self.revoked_at:
+            return self.Status.REVOKED
+        return self.Status.VALID
+
+    def get_status_display(self):
+        return self.Status(self.status).label
+
+    @property
+    def is_valid(self):
+        return self.status == self.Status.VALID
+
+    @property
+    def grouped_code(self):
+        """The code as printed, in groups of four, easier to type."""
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+
+
+class CertificateBatch(models.Model):
+    """A coordinator's request to issue the certificates of a whole session, and its progress."""
+
+    session = models.ForeignKey(
+        "academy.Session",
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="certificate_batches",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    issued = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.session} ({self.issued}/{self.total})"
+
+    @property
+    def percent(self):
+        if not self.total:
+            return 100 if self.finished_at else 0
+        return round(100 * (self.issued + self.failed) / self.total)

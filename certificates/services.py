@@ -1,0 +1,380 @@
+"""Issuing, revoking and reissuing certificates, and drawing them as PDF."""
+
+import base64
+import hashlib
+import re
+import secrets
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from academy.models import AcademyPage, Enrolment, Session
+
+from .models import (
+    PLACEHOLDER_PATTERN,
+    Certificate,
+    CertificateBatch,
+    CertificateTemplate,
+    SerialCounter,
+)
+from .rendering import RenderError, render_pdf
+
+CODE_PATTERN = re.compile(r"^[A-Z2-7]{32}$")
+
+
+class CertificateRefused(Exception):
+    """A certificate operation that is not allowed; the message says why."""
+
+
+def new_code():
+    """A verification code: 160 random bits in base 32 (letters and digits 2-7, no padding)."""
+    return base64.b32encode(secrets.token_bytes(20)).decode()
+
+
+def normalise_code(text):
+    """The code as typed (any case, with spaces or dashes) in its stored form, or ``None``."""
+    code = re.sub(r"[\s-]", "", text or "").upper()
+    return code if CODE_PATTERN.match(code) else None
+
+
+def verification_url(code=""):
+    """The public verification page of a code (of any code, without one).
+
+    Without a language prefix: the page opens in the reader's own language.
+    """
+    page = f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}/certificates/verify/"
+    return f"{page}{code}/" if code else page
+
+
+def certificate_kind(session):
+    """Course sessions certify completion; Exchange Days and peer reviews, attendance."""
+    if session.kind == Session.Kind.COURSE:
+        return CertificateTemplate.Kind.COMPLETION
+    return CertificateTemplate.Kind.ATTENDANCE
+
+
+def default_texts(kind):
+    """Title and text for an academy without a template of this kind (in the active language)."""
+    if kind == CertificateTemplate.Kind.ATTENDANCE:
+        return (
+            _("Certificate of attendance"),
+            _("took part in “{course}”, held by {academy} in {city} on {dates}."),
+        )
+    return (
+        _("Certificate of completion"),
+        _(
+            "has completed the course “{course}”, held by {academy} on {dates}. "
+            "Continuing professional development: {hours} hours."
+        ),
+    )
+
+
+def template_for(session):
+    """The academy's template for this kind of session (any of its templates otherwise)."""
+    kind = certificate_kind(session)
+    templates = sorted(
+        CertificateTemplate.objects.filter(academy=session.academy)
+        .select_related("logo")
+        .prefetch_related("texts", "signatories__signature"),
+        key=lambda template: (template.kind != kind, template.pk),
+    )
+    return templates[0] if templates else None
+
+
+def _text_in(template, language, session):
+    """(title, body) in ``language``: the template's own text in that language, otherwise
+    the network's standard text, so that officers always read their certificate."""
+    for text in template.texts.all() if template else []:
+        if text.language == language:
+            return text.title, text.body
+    with translation.override(language):
+        return default_texts(certificate_kind(session))
+
+
+def fill(text, values):
+    """Put the values in a template text's placeholders (the result is plain text)."""
+    return PLACEHOLDER_PATTERN.sub(lambda match: values.get(match.group(1), match.group(0)), text)
+
+
+def _dates(session):
+    if session.starts_on == session.ends_on:
+        return formats.date_format(session.starts_on, "DATE_FORMAT")
+    return (
+        f"{formats.date_format(session.starts_on, 'DATE_FORMAT')} – "
+        f"{formats.date_format(session.ends_on, 'DATE_FORMAT')}"
+    )
+
+
+def build_snapshot(*, officer_name, session, course, template, language, serial, issued_on):
+    """Everything a certificate prints, as it printed it (kept with the certificate)."""
+    academy = session.academy
+    title, body = _text_in(template, language, session)
+    with translation.override(language):
+        hours = f"{course.cpd_hours:g}" if course else ""
+        values = {
+            "name": officer_name,
+            "course": course.title if course else session.title,
+            "dates": _dates(session),
+            "hours": hours,
+            "city": academy.city,
+            "academy": academy.title,
+            "date": formats.date_format(issued_on, "DATE_FORMAT"),
+            "serial": serial,
+        }
+        return {
+            **values,
+            "language": language,
+            "session": session.title,
+            "kind": certificate_kind(session),
+            "starts_on": session.starts_on.isoformat(),
+            "ends_on": session.ends_on.isoformat(),
+            "issued_on": issued_on.isoformat(),
+            "title": fill(title, values),
+            "body": fill(body, values),
+            "signatories": [
+                {"name": s.name, "function": s.function, "signature_id": s.signature_id}
+                for s in (template.signatories.all() if template else [])
+            ],
+            "accent": template.accent_colour if template else "#0b2545",
+            "orientation": template.orientation if template else "landscape",
+            "logo_id": (template.logo_id if template and template.logo_id else academy.logo_id),
+        }
+
+
+@lru_cache(maxsize=64)
+def _image_data_uri(image_id, file_name):
+    """An image of the media library as a small PNG data URI: the renderer reads no file."""
+    from wagtail.images import get_image_model
+
+    image = get_image_model().objects.get(pk=image_id)
+    rendition = image.get_rendition("max-600x240|format-png")
+    with rendition.file.open("rb") as handle:
+        return "data:image/png;base64," + base64.b64encode(handle.read()).decode()
+
+
+def _image(image_id):
+    if not image_id:
+        return None
+    from wagtail.images import get_image_model
+
+    image = get_image_model().objects.filter(pk=image_id).only("file").first()
+    return _image_data_uri(image.pk, image.file.name) if image else None
+
+
+def draw(snapshot, code):
+    """The certificate's PDF from its snapshot."""
+    context = {
+        "certificate": snapshot,
+        "code": "-".join(code[i : i + 4] for i in range(0, len(code), 4)),
+        "verification_url": verification_url(code),
+        "verify_page": verification_url(),
+        "logo": _image(snapshot.get("logo_id")),
+        "signatories": [
+            {**signatory, "image": _image(signatory.get("signature_id"))}
+            for signatory in snapshot["signatories"]
+        ],
+    }
+    with translation.override(snapshot["language"]):
+        return render_pdf("certificates/certificate.html", context)
+
+
+def _next_number(academy, year):
+    """The academy's next serial number of the year, under a lock: unique and gap-free."""
+    SerialCounter.objects.bulk_create(
+        [SerialCounter(academy=academy, year=year)], ignore_conflicts=True
+    )
+    counter = SerialCounter.objects.select_for_update().get(academy=academy, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def _issue(enrolment, *, by):
+    session = enrolment.session
+    academy = session.academy
+    template = template_for(session)
+    issued_on = timezone.localdate()
+    number = _next_number(academy, issued_on.year)
+    serial = f"{academy.code}-{issued_on.year}-{number:06d}"
+    code = new_code()
+    with translation.override(enrolment.officer.preferred_language):
+        course = session.course.localized if session.course_id else None
+    snapshot = build_snapshot(
+        officer_name=enrolment.officer.full_name,
+        session=session,
+        course=course,
+        template=template,
+        language=enrolment.officer.preferred_language,
+        serial=serial,
+        issued_on=issued_on,
+    )
+    pdf = draw(snapshot, code)
+    certificate = Certificate(
+        enrolment=enrolment,
+        academy=academy,
+        template=template,
+        year=issued_on.year,
+        number=number,
+        serial=serial,
+        code=code,
+        language=snapshot["language"],
+        snapshot=snapshot,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        issued_by=by,
+    )
+    certificate.pdf.save(f"{serial}.pdf", ContentFile(pdf), save=False)
+    try:
+        certificate.save()
+    except Exception:
+        certificate.pdf.delete(save=False)
+        raise
+    return certificate
+
+
+def _locked_enrolment(enrolment_id):
+    return (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("officer", "session__academy", "session__course")
+        .get(pk=enrolment_id)
+    )
+
+
+@transaction.atomic
+def issue_certificate(enrolment, *, by=None):
+    """Issue the certificate of a completed enrolment, or return the one it already has.
+
+    Runs under a lock on the enrolment, so two requests never issue two certificates;
+    a render that fails leaves nothing behind (no certificate, no serial number used).
+    Raises ``CertificateRefused`` or ``RenderError`` with a message for the coordinator.
+    """
+    enrolment = _locked_enrolment(enrolment.pk)
+    existing = enrolment.certificates.valid().first()
+    if existing:
+        return existing
+    if enrolment.state != Enrolment.State.COMPLETED:
+        raise CertificateRefused(_("Only a completed enrolment earns a certificate."))
+    return _issue(enrolment, by=by)
+
+
+def may_manage(user, certificate):
+    """Coordinators of the certificate's academy, and network admins."""
+    return Certificate.objects.for_coordinator(user).filter(pk=certificate.pk).exists()
+
+
+@transaction.atomic
+def revoke(certificate, *, by, reason):
+    """Revoke a valid certificate with a reason; its verification page says so from now on."""
+    if not may_manage(by, certificate):
+        raise PermissionDenied
+    if not (reason or "").strip():
+        raise CertificateRefused(_("Say why the certificate is revoked."))
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if not certificate.is_valid:
+        raise CertificateRefused(_("Only a valid certificate can be revoked."))
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_by = by
+    certificate.revocation_reason = reason.strip()
+    certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    return certificate
+
+
+@transaction.atomic
+def reissue(certificate, *, by):
+    """Replace a valid certificate by a new one (new serial, current name and template).
+
+    The old one stays verifiable and shows as superseded, pointing to the new one.
+    """
+    if not may_manage(by, certificate):
+        raise PermissionDenied
+    enrolment = _locked_enrolment(certificate.enrolment_id)
+    old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if not old.is_valid:
+        raise CertificateRefused(_("Only a valid certificate can be reissued."))
+    old.superseded_at = timezone.now()
+    old.save(update_fields=["superseded_at"])
+    new = _issue(enrolment, by=by)
+    old.superseded_by = new
+    old.save(update_fields=["superseded_by"])
+    return new
+
+
+def preview_pdf(template, request):
+    """The admin's live preview of a template, with sample data, as the PDF itself."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    today = timezone.localdate()
+    academy = template.academy if template.academy_id else AcademyPage.objects.first()
+    language = translation.get_language()
+    session = SimpleNamespace(
+        academy=academy,
+        kind=Session.Kind.COURSE
+        if template.kind == CertificateTemplate.Kind.COMPLETION
+        else Session.Kind.EXCHANGE_DAY,
+        title=_("Community policing in practice"),
+        starts_on=today - timedelta(days=1),
+        ends_on=today,
+    )
+    course = SimpleNamespace(title=_("Community policing in practice"), cpd_hours=12)
+    try:
+        snapshot = build_snapshot(
+            officer_name="Łukasz Żółć",
+            session=session,
+            course=course,
+            template=template,
+            language=language,
+            serial=f"{academy.code}-{today.year}-000042",
+            issued_on=today,
+        )
+        pdf = draw(snapshot, "SAMPLE" * 5 + "AA")
+    except RenderError as error:
+        return HttpResponse(str(error), content_type="text/plain; charset=utf-8", status=200)
+    return HttpResponse(pdf, content_type="application/pdf")
+
+
+# Whole sessions, in the background
+
+
+def start_session_batch(session, *, by):
+    """Issue the certificates of every completed enrolment of a session, in the background."""
+    batch = CertificateBatch.objects.create(session=session, requested_by=by)
+    transaction.on_commit(lambda: issue_session_certificates.enqueue(batch.pk))
+    return batch
+
+
+@task()
+def issue_session_certificates(batch_id):
+    """Work through a batch: each certificate in its own transaction, progress kept as it goes."""
+    batch = CertificateBatch.objects.select_related("session", "requested_by").get(pk=batch_id)
+    enrolments = list(
+        batch.session.enrolments.filter(state=Enrolment.State.COMPLETED)
+        .exclude(certificates__in=Certificate.objects.valid())
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    CertificateBatch.objects.filter(pk=batch.pk).update(
+        total=len(enrolments), started_at=timezone.now()
+    )
+    issued, errors = 0, []
+    for enrolment_id in enrolments:
+        try:
+            issue_certificate(Enrolment(pk=enrolment_id), by=batch.requested_by)
+        except (CertificateRefused, RenderError) as error:
+            errors.append({"enrolment": enrolment_id, "error": str(error)})
+        else:
+            issued += 1
+        CertificateBatch.objects.filter(pk=batch.pk).update(issued=issued, failed=len(errors))
+    CertificateBatch.objects.filter(pk=batch.pk).update(errors=errors, finished_at=timezone.now())
+
+
+@task()
+def issue_on_completion(enrolment_id):
+    """Issue the certificate of an enrolment that has just completed (where the session says so)."""
+    issue_certificate(Enrolment(pk=enrolment_id))

@@ -1,0 +1,71 @@
+"""Public pages of certificates: verification by code and the officer's own downloads."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from .forms import VerifyCodeForm
+from .models import Certificate
+from .services import normalise_code
+
+# Lookups per client and window; a code has 160 random bits, the limit keeps scanning noisy.
+VERIFY_LIMIT = getattr(settings, "CERTIFICATE_VERIFY_LIMIT", (30, 600))
+
+
+def _over_limit(request):
+    count, seconds = VERIFY_LIMIT
+    window = int(timezone.now().timestamp()) // seconds
+    key = f"certificates:verify:{request.META.get('REMOTE_ADDR', '')}:{window}"
+    cache.add(key, 0, timeout=seconds)
+    try:
+        return cache.incr(key) > count
+    except ValueError:  # expired between add and incr
+        return False
+
+
+def _too_many(request):
+    return render(request, "certificates/verify_limited.html", status=429)
+
+
+def verify(request, code):
+    """What a certificate says and whether it holds, for anyone who has its code.
+
+    Unknown and malformed codes get the same page; no email or other contact details.
+    """
+    if _over_limit(request):
+        return _too_many(request)
+    normalised = normalise_code(code)
+    certificate = (
+        Certificate.objects.select_related("superseded_by").filter(code=normalised).first()
+        if normalised
+        else None
+    )
+    if certificate is None:
+        return render(
+            request,
+            "certificates/verify_form.html",
+            {"form": VerifyCodeForm(), "unknown": True},
+            status=404,
+        )
+    return render(request, "certificates/verify.html", {"certificate": certificate})
+
+
+def verify_form(request):
+    """Type a code to verify a certificate."""
+    form = VerifyCodeForm(request.GET or None)
+    if form.is_valid():
+        normalised = normalise_code(form.cleaned_data["code"])
+        return redirect("certificate_verify", code=normalised or "unknown")
+    return render(request, "certificates/verify_form.html", {"form": form})
+
+
+@login_required
+def download(request, pk):
+    """The signed-in officer's own certificate; anyone else's is not found."""
+    certificate = get_object_or_404(Certificate.objects.for_officer(request.user), pk=pk)
+    return FileResponse(
+        certificate.pdf.open("rb"), as_attachment=True, filename=f"{certificate.serial}.pdf"
+    )

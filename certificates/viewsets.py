@@ -1,0 +1,206 @@
+"""The admin of certificates: each city's coordinators see and manage their own only."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.models import IndexView, InspectView
+from wagtail.admin.views.generic.usage import UsageView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import Button
+from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from academy.models import AcademyPage
+
+from .models import Certificate, CertificateTemplate
+
+
+def coordinated_academy_ids(user):
+    """Ids of the academies ``user`` coordinates, worked out once per request's user."""
+    if not hasattr(user, "_coordinated_academy_ids"):
+        user._coordinated_academy_ids = set(
+            AcademyPage.objects.coordinated_by(user).values_list("pk", flat=True)
+        )
+    return user._coordinated_academy_ids
+
+
+class CityCoordinatorPolicy(BasePermissionPolicy):
+    """Coordinators act on the records of their own academies; network admins on all.
+
+    ``actions`` lists what anyone may do at all (certificates are never added or
+    deleted from the admin: they are issued, revoked and reissued).
+    """
+
+    def __init__(self, model, actions=("add", "change", "delete", "view")):
+        super().__init__(model)
+        self.actions = set(actions)
+
+    def user_has_permission(self, user, action):
+        if action not in self.actions or not (user.is_active and user.is_authenticated):
+            return False
+        return user.is_superuser or bool(coordinated_academy_ids(user))
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action) and (
+            user.is_superuser or instance.academy_id in coordinated_academy_ids(user)
+        )
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not any(self.user_has_permission(user, action) for action in actions):
+            return self.model.objects.none()
+        if user.is_superuser:
+            return self.model.objects.all()
+        return self.model.objects.filter(academy__in=coordinated_academy_ids(user))
+
+    def users_with_any_permission(self, actions):
+        if not self.actions & set(actions):
+            return get_user_model().objects.none()
+        coordinator_groups = AcademyPage.objects.values("coordinator_group")
+        return (
+            get_user_model()
+            .objects.filter(Q(is_superuser=True) | Q(groups__in=coordinator_groups), is_active=True)
+            .distinct()
+        )
+
+
+class OwnCityOnlyMixin:
+    """Views of one object: an object of another city is not found (whatever the URL says)."""
+
+    def get_object(self, *args, **kwargs):
+        instance = super().get_object(*args, **kwargs)
+        in_scope = self.permission_policy.instances_user_has_any_permission_for(
+            self.request.user, ["view", "change"]
+        )
+        if not in_scope.filter(pk=instance.pk).exists():
+            raise Http404
+        return instance
+
+
+def own_city_only(view_class):
+    return type(view_class.__name__, (OwnCityOnlyMixin, view_class), {})
+
+
+class CertificateTemplateForm(WagtailAdminModelForm):
+    """Coordinators make templates for their own academies only."""
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        if for_user is not None and "academy" in self.fields:
+            academies = AcademyPage.objects.in_default_locale()
+            if not for_user.is_superuser:
+                academies = academies.coordinated_by(for_user)
+            self.fields["academy"].queryset = academies
+
+
+class CertificateTemplateViewSet(SnippetViewSet):
+    model = CertificateTemplate
+    icon = "doc-full"
+    menu_label = _("Certificate templates")
+    menu_order = 280
+    add_to_admin_menu = True
+    list_display = ["name", "academy", "kind", "orientation"]
+    list_filter = ["kind"]
+    edit_view_class = own_city_only(snippet_views.EditView)
+    delete_view_class = own_city_only(snippet_views.DeleteView)
+    copy_view_class = own_city_only(snippet_views.CopyView)
+    usage_view_class = own_city_only(snippet_views.UsageView)
+    history_view_class = own_city_only(snippet_views.HistoryView)
+    preview_on_edit_view_class = own_city_only(snippet_views.PreviewOnEditView)
+
+    def get_form_class(self, for_update=False):
+        form_class = super().get_form_class(for_update)
+        return type("Form", (CertificateTemplateForm, form_class), {})
+
+    def get_queryset(self, request):
+        return self.permission_policy.instances_user_has_any_permission_for(
+            request.user, ["view", "change"]
+        ).select_related("academy")
+
+
+class CertificateIndexView(IndexView):
+    def get_base_queryset(self):
+        return self.permission_policy.instances_user_has_any_permission_for(
+            self.request.user, ["view"]
+        ).select_related("academy")
+
+    def get_list_more_buttons(self, instance):
+        return [*super().get_list_more_buttons(instance), *certificate_buttons(instance, MenuItem)]
+
+
+class CertificateInspectView(InspectView):
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            self.permission_policy.instances_user_has_any_permission_for(
+                self.request.user, ["view"]
+            ),
+            pk=self.pk,
+        )
+
+    def get_fields(self):
+        return [
+            "serial",
+            "academy",
+            "language",
+            "issued_at",
+            "issued_by",
+            "revoked_at",
+            "revoked_by",
+            "revocation_reason",
+            "superseded_at",
+            "superseded_by",
+            "sha256",
+        ]
+
+    @cached_property
+    def header_more_buttons(self):
+        return [*super().header_more_buttons, *certificate_buttons(self.object, Button)]
+
+
+class CertificateViewSet(ModelViewSet):
+    """Issued certificates: looked at, downloaded, revoked or reissued, never edited."""
+
+    model = Certificate
+    icon = "doc-full-inverse"
+    menu_label = _("Certificates")
+    menu_order = 270
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    index_view_class = CertificateIndexView
+    inspect_view_class = CertificateInspectView
+    history_view_class = own_city_only(HistoryView)
+    usage_view_class = own_city_only(UsageView)
+    copy_view_enabled = False
+    list_display = [
+        "serial",
+        Column("holder", label=_("holder"), accessor=lambda c: c.snapshot.get("name")),
+        Column("session", label=_("session"), accessor=lambda c: c.snapshot.get("session")),
+        Column("status", label=_("status"), accessor="get_status_display"),
+        "issued_at",
+    ]
+    list_filter = ["academy", "year"]
+    search_fields = ["serial"]
+    # The create and edit views exist but are refused: the policy allows "view" only.
+    form_fields = ["revocation_reason"]
+
+
+def certificate_buttons(certificate, button):
+    """Download, and for a valid certificate revoke and reissue."""
+    links = [(_("Download PDF"), "certificates_admin_pdf", "download", 10)]
+    if certificate.is_valid:
+        links += [
+            (_("Revoke"), "certificates_admin_revoke", "cross", 20),
+            (_("Reissue"), "certificates_admin_reissue", "repeat", 30),
+        ]
+    return [
+        button(label, url=reverse(name, args=[certificate.pk]), icon_name=icon, priority=priority)
+        for label, name, icon, priority in links
+    ]

@@ -1,0 +1,545 @@
+"""Certificates: issued on completion, printed in every script, verified, revoked, reissued."""
+
+import hashlib
+import io
+import re
+import threading
+import zipfile
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pypdf import PdfReader
+from xhtml2pdf.config.resources import ResourceAccessError
+
+from academy.models import Enrolment
+from academy.services import complete, enrol
+from certificates import rendering
+from certificates.models import Certificate, CertificateTemplate, CertificateText, SerialCounter
+from certificates.services import CertificateRefused, issue_certificate, reissue, revoke
+from tests.academy.sessions import make_session
+from tests.factories import UserFactory
+
+NAMES = ["Łukasz Żółć", "Γιώργος Παπαδόπουλος", "Иван Петров"]
+
+
+def pdf_text(data):
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def main(response):
+    """The page's main content (the header links back to the page's own address)."""
+    return re.search(r"<main.*</main>", response.content.decode(), re.S).group(0)
+
+
+def pdf_fonts(data):
+    fonts = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font).get(
+                "/FontDescriptor"
+            )
+            embedded = descriptor is not None and "/FontFile2" in descriptor.get_object()
+            fonts.add((str(font["/BaseFont"]).split("+")[-1], embedded))
+    return fonts
+
+
+def completed(academy, officer=None, **session_fields):
+    """A completed enrolment in an Exchange Day of ``academy`` (certificates issued by hand)."""
+    session_fields.setdefault("certificates_on_completion", False)
+    session_fields.setdefault("capacity", 600)
+    session = session_fields.pop("session", None) or make_session(academy, **session_fields)
+    enrolment = enrol(officer or UserFactory(), session)
+    complete(enrolment)
+    return Enrolment.objects.get(pk=enrolment.pk)
+
+
+def test_completing_a_session_issues_the_certificate_in_the_officers_language(
+    lisbon, django_capture_on_commit_callbacks
+):
+    officer = UserFactory(full_name="Sophie Dubois", preferred_language="fr")
+    session = make_session(lisbon.academy, title="Journée d'échange à Lisbonne", capacity=5)
+    enrolment = enrol(officer, session)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        complete(enrolment)
+
+    certificate = Certificate.objects.get(enrolment=enrolment)
+    assert re.fullmatch(r"LIS-\d{4}-000001", certificate.serial)
+    assert len(certificate.code) == 32  # 160 random bits in base 32
+    data = certificate.pdf.read()
+    assert hashlib.sha256(data).hexdigest() == certificate.sha256
+    text = pdf_text(data)
+    assert "Attestation de participation" in text
+    assert "Sophie Dubois" in text and certificate.serial in text
+    assert certificate.snapshot["name"] == "Sophie Dubois"
+    assert certificate.language == "fr"
+
+
+def test_a_session_can_leave_certificates_to_the_coordinator(
+    lisbon, officer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        completed(lisbon.academy, officer)
+
+    assert not Certificate.objects.exists()
+
+
+def test_issuing_twice_returns_the_same_certificate(lisbon):
+    enrolment = completed(lisbon.academy)
+
+    first = issue_certificate(enrolment)
+    second = issue_certificate(enrolment)
+
+    assert first == second
+    assert Certificate.objects.count() == 1
+
+
+def test_only_a_completed_enrolment_earns_a_certificate(lisbon, officer):
+    enrolment = enrol(officer, make_session(lisbon.academy))
+
+    with pytest.raises(CertificateRefused, match="completed enrolment"):
+        issue_certificate(enrolment)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_names_in_every_european_script_print_with_embedded_fonts(lisbon, name):
+    certificate = issue_certificate(completed(lisbon.academy, UserFactory(full_name=name)))
+
+    data = certificate.pdf.read()
+    assert name in pdf_text(data)
+    fonts = pdf_fonts(data)
+    assert any(font.startswith("DejaVu") and embedded for font, embedded in fonts)
+
+
+def test_html_in_a_name_prints_as_text(lisbon):
+    name = '<font color="[[[1]]]">x</font>'
+
+    certificate = issue_certificate(completed(lisbon.academy, UserFactory(full_name=name)))
+
+    assert name in pdf_text(certificate.pdf.read())
+
+
+class CountingHandler(BaseHTTPRequestHandler):
+    hits = []
+
+    def do_GET(self):  # noqa: N802 - the standard library's name
+        CountingHandler.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def local_server():
+    CountingHandler.hits = []
+    server = HTTPServer(("127.0.0.1", 0), CountingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_a_template_or_name_pointing_at_local_urls_or_files_fetches_nothing(
+    lisbon, local_server, tmp_path
+):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET CONTENT")
+    trap = f'<img src="{local_server}/name.png"><img src="file://{secret}">'
+    template = CertificateTemplate(academy=lisbon.academy, name="Trap", kind="attendance")
+    template.texts = [
+        CertificateText(
+            language="en",
+            title=f'<img src="{local_server}/title.png">',
+            body=f'{{name}} <link rel="stylesheet" href="{local_server}/x.css"> {secret}',
+        )
+    ]
+    template.save()
+
+    certificate = issue_certificate(completed(lisbon.academy, UserFactory(full_name=trap)))
+
+    assert CountingHandler.hits == []
+    text = pdf_text(certificate.pdf.read())
+    assert "TOP SECRET CONTENT" not in text
+    assert f'<img src="{local_server}/name.png">' in text  # printed as text, never fetched
+
+
+def test_the_renderer_refuses_remote_and_outside_files_even_in_its_own_markup(
+    tmp_path, local_server
+):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not an image")
+
+    rendering.html_to_pdf(
+        f'<html><body><img src="{local_server}/a.png"><img src="file://{secret}">'
+        f'<img src="{secret}"><img src="/static/certificates/../../settings.py">'
+        f'<link rel="stylesheet" href="{local_server}/b.css">x</body></html>'
+    )
+
+    assert CountingHandler.hits == []
+    policy = rendering.resource_policy()
+    with pytest.raises(ResourceAccessError):
+        policy.check_path(secret)
+    with pytest.raises(ResourceAccessError):
+        policy.check_url(f"{local_server}/a.png")
+
+
+def test_a_runaway_render_stops_with_a_clear_error_and_issues_nothing(lisbon, monkeypatch):
+    enrolment = completed(lisbon.academy)
+    monkeypatch.setattr(rendering, "RENDER_SECONDS", 0)
+
+    with pytest.raises(rendering.RenderError, match="took too long"):
+        issue_certificate(enrolment)
+
+    assert not Certificate.objects.exists()
+    assert not SerialCounter.objects.filter(last_number__gt=0).exists()
+    monkeypatch.undo()
+    assert issue_certificate(enrolment).serial.endswith("-000001")
+
+
+def test_unknown_placeholders_are_explained(lisbon):
+    text = CertificateText(language="en", title="Certificate", body="{name} finished {cours}")
+
+    with pytest.raises(ValidationError) as error:
+        text.clean_fields(exclude=["template"])
+
+    assert "Unknown placeholder {cours}" in str(error.value)
+    assert "{course}" in str(error.value)
+
+
+def test_the_officer_downloads_their_own_certificate_and_nobody_elses(client, lisbon, officer):
+    mine = issue_certificate(completed(lisbon.academy, officer))
+    theirs = issue_certificate(completed(lisbon.academy))
+    client.force_login(officer)
+
+    response = client.get(reverse("certificate_download", args=[mine.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert client.get(reverse("certificate_download", args=[theirs.pk])).status_code == 404
+    client.logout()
+    assert client.get(reverse("certificate_download", args=[mine.pk])).status_code == 302
+
+
+def test_my_learning_links_the_certificate_and_its_verification_page(client, lisbon, officer):
+    certificate = issue_certificate(completed(lisbon.academy, officer))
+    client.force_login(officer)
+
+    page = client.get(reverse("my_learning")).content.decode()
+
+    assert f"Download {certificate.serial} (PDF)" in page
+    assert reverse("certificate_verify", args=[certificate.code]) in page
+
+
+def test_my_learning_queries_do_not_grow_with_certificates(client, lisbon, officer):
+    client.force_login(officer)
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("my_learning")).status_code == 200
+        return len(captured.captured_queries)
+
+    issue_certificate(completed(lisbon.academy, officer, title="First"))
+    small = count()
+    for number in range(5):
+        issue_certificate(completed(lisbon.academy, officer, title=f"Day {number}"))
+    assert count() == small
+
+
+# Verification
+
+
+def test_the_verification_page_says_valid_with_no_personal_data(client, lisbon):
+    officer = UserFactory(full_name="Γιώργος Παπαδόπουλος", email="giorgos@police.example")
+    certificate = issue_certificate(completed(lisbon.academy, officer, title="Peer review"))
+
+    page = client.get(f"/en/certificates/verify/{certificate.code}/").content.decode()
+
+    assert "Valid" in page and "Γιώργος Παπαδόπουλος" in page
+    assert "Peer review" in page and "Lisbon Municipal Police" in page
+    assert certificate.serial in page
+    assert "giorgos@police.example" not in page
+
+
+def test_the_qr_code_address_without_language_opens_the_page_in_the_readers_language(
+    client, lisbon
+):
+    certificate = issue_certificate(completed(lisbon.academy))
+
+    response = client.get(
+        f"/certificates/verify/{certificate.code}/", HTTP_ACCEPT_LANGUAGE="pt", follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == f"/pt/certificates/verify/{certificate.code}/"
+    assert "Válido" in response.content.decode()
+
+
+def test_a_typed_code_is_found_whatever_its_case_and_dashes(client, lisbon):
+    certificate = issue_certificate(completed(lisbon.academy))
+    typed = certificate.grouped_code.lower()
+
+    response = client.get("/en/certificates/verify/", {"code": typed}, follow=True)
+
+    assert certificate.serial in response.content.decode()
+
+
+def test_unknown_and_malformed_codes_get_the_same_not_found_page(client, db):
+    unknown = client.get("/en/certificates/verify/" + "A" * 32 + "/")
+    malformed = client.get("/en/certificates/verify/not-a-code/")
+
+    assert unknown.status_code == malformed.status_code == 404
+    assert main(unknown) == main(malformed)
+    assert "No certificate has this code" in main(unknown)
+
+
+def test_verification_lookups_are_rate_limited(client, db, settings):
+    for _attempt in range(30):
+        assert client.get("/en/certificates/verify/" + "B" * 32 + "/").status_code == 404
+
+    response = client.get("/en/certificates/verify/" + "C" * 32 + "/")
+
+    assert response.status_code == 429
+    assert "Too many verifications" in response.content.decode()
+
+
+# Revoking and reissuing
+
+
+def test_a_coordinator_revokes_with_a_reason_and_the_page_says_revoked(
+    client, lisbon, lisbon_coordinator
+):
+    certificate = issue_certificate(completed(lisbon.academy))
+    client.force_login(lisbon_coordinator)
+    url = reverse("certificates_admin_revoke", args=[certificate.pk])
+
+    refused = client.post(url, {"reason": ""})
+    assert "This field is required." in refused.content.decode()
+    client.post(url, {"reason": "Attendance was recorded by mistake."})
+
+    certificate.refresh_from_db()
+    assert certificate.status == "revoked"
+    page = client.get(f"/en/certificates/verify/{certificate.code}/").content.decode()
+    assert "Revoked" in page
+    assert "Attendance was recorded by mistake." not in page
+
+
+def test_another_citys_coordinator_cannot_touch_a_certificate(
+    client, lisbon, madrid, madrid_coordinator
+):
+    certificate = issue_certificate(completed(lisbon.academy))
+    client.force_login(madrid_coordinator)
+
+    for name in (
+        "certificates_admin_revoke",
+        "certificates_admin_reissue",
+        "certificates_admin_pdf",
+    ):
+        assert client.get(reverse(name, args=[certificate.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("certificates_admin_revoke", args=[certificate.pk]), {"reason": "x"}
+        ).status_code
+        == 404
+    )
+    assert client.get(reverse("certificates:inspect", args=[certificate.pk])).status_code == 404
+    assert certificate.serial not in client.get(reverse("certificates:index")).content.decode()
+    with pytest.raises(PermissionDenied):
+        revoke(certificate, by=madrid_coordinator, reason="no")
+    certificate.refresh_from_db()
+    assert certificate.is_valid
+
+
+def test_a_trainer_cannot_reach_certificates(client, lisbon, lisbon_trainer):
+    certificate = issue_certificate(completed(lisbon.academy))
+    client.force_login(lisbon_trainer)
+
+    assert client.get(reverse("certificates_admin_pdf", args=[certificate.pk])).status_code in (
+        302,
+        403,
+    )
+    assert client.get(reverse("certificates:index")).status_code in (302, 403)
+
+
+def test_reissuing_gives_a_new_serial_and_the_old_one_shows_superseded(
+    client, lisbon, lisbon_coordinator
+):
+    officer = UserFactory(full_name="Joao Perera")
+    old = issue_certificate(completed(lisbon.academy, officer))
+    officer.full_name = "João Pereira"
+    officer.save()
+    client.force_login(lisbon_coordinator)
+
+    client.post(reverse("certificates_admin_reissue", args=[old.pk]))
+
+    old.refresh_from_db()
+    new = old.superseded_by
+    assert old.status == "superseded" and new.is_valid
+    assert new.serial.endswith("-000002") and new.code != old.code
+    assert "João Pereira" in pdf_text(new.pdf.read())
+    page = client.get(f"/en/certificates/verify/{old.code}/").content.decode()
+    assert "Superseded" in page and new.serial in page
+
+
+def test_a_revoked_certificate_cannot_be_revoked_or_reissued_again(lisbon, lisbon_coordinator):
+    certificate = issue_certificate(completed(lisbon.academy))
+    revoke(certificate, by=lisbon_coordinator, reason="Wrong session")
+
+    with pytest.raises(CertificateRefused):
+        revoke(certificate, by=lisbon_coordinator, reason="Again")
+    with pytest.raises(CertificateRefused):
+        reissue(certificate, by=lisbon_coordinator)
+
+
+# A whole session
+
+
+def test_a_coordinator_issues_a_whole_session_in_the_background_with_gap_free_serials(
+    client, lisbon, lisbon_coordinator, django_capture_on_commit_callbacks
+):
+    session = make_session(lisbon.academy, capacity=10, certificates_on_completion=False)
+    for _officer in range(3):
+        completed(lisbon.academy, session=session)
+    enrol(UserFactory(), session)  # not completed: no certificate
+    client.force_login(lisbon_coordinator)
+    url = reverse("certificates_admin_session", args=[session.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+
+    page = client.get(url).content.decode()
+    assert "3 of 3 issued" in page
+    serials = sorted(Certificate.objects.values_list("number", flat=True))
+    assert serials == [1, 2, 3]
+    download = client.get(reverse("certificates_admin_session_zip", args=[session.pk]))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+    assert len(archive.namelist()) == 3
+    assert all(archive.read(name).startswith(b"%PDF") for name in archive.namelist())
+
+
+def test_another_city_cannot_see_or_zip_a_session(client, lisbon, madrid, madrid_coordinator):
+    session = make_session(lisbon.academy, certificates_on_completion=False)
+    issue_certificate(completed(lisbon.academy, session=session))
+    client.force_login(madrid_coordinator)
+
+    assert client.get(reverse("certificates_admin_session", args=[session.pk])).status_code == 404
+    assert (
+        client.get(reverse("certificates_admin_session_zip", args=[session.pk])).status_code == 404
+    )
+
+
+def test_session_certificates_page_queries_do_not_grow_with_officers(
+    client, lisbon, lisbon_coordinator
+):
+    session = make_session(lisbon.academy, capacity=100, certificates_on_completion=False)
+    client.force_login(lisbon_coordinator)
+    url = reverse("certificates_admin_session", args=[session.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    issue_certificate(completed(lisbon.academy, session=session))
+    completed(lisbon.academy, session=session)
+    small = count()
+    for _officer in range(8):
+        issue_certificate(completed(lisbon.academy, session=session))
+    assert count() == small
+
+
+# Templates in the admin
+
+
+def test_coordinators_see_only_their_own_citys_templates(
+    client, lisbon, madrid, lisbon_coordinator
+):
+    CertificateTemplate.objects.create(academy=lisbon.academy, name="Lisbon design")
+    madrid_template = CertificateTemplate.objects.create(
+        academy=madrid.academy, name="Madrid design"
+    )
+    client.force_login(lisbon_coordinator)
+
+    listing = client.get("/admin/snippets/certificates/certificatetemplate/").content.decode()
+
+    assert "Lisbon design" in listing and "Madrid design" not in listing
+    edit = client.get(
+        f"/admin/snippets/certificates/certificatetemplate/edit/{madrid_template.pk}/"
+    )
+    assert edit.status_code in (302, 403, 404)
+
+
+def test_the_template_preview_is_the_pdf_with_sample_data(client, lisbon, lisbon_coordinator):
+    template = CertificateTemplate.objects.create(academy=lisbon.academy, name="Design")
+    client.force_login(lisbon_coordinator)
+    url = f"/admin/snippets/certificates/certificatetemplate/preview/{template.pk}/"
+    form = {
+        "academy": lisbon.academy.pk,
+        "name": "Design",
+        "kind": "completion",
+        "orientation": "portrait",
+        "accent_colour": "#123456",
+        "texts-TOTAL_FORMS": "1",
+        "texts-INITIAL_FORMS": "0",
+        "texts-MIN_NUM_FORMS": "0",
+        "texts-MAX_NUM_FORMS": "1000",
+        "texts-0-language": "en",
+        "texts-0-title": "Diploma of {academy}",
+        "texts-0-body": "{name} finished {course}",
+        "texts-0-ORDER": "1",
+        "signatories-TOTAL_FORMS": "0",
+        "signatories-INITIAL_FORMS": "0",
+        "signatories-MIN_NUM_FORMS": "0",
+        "signatories-MAX_NUM_FORMS": "3",
+    }
+
+    assert client.post(url, form).json()["is_valid"]
+    response = client.get(url)
+
+    assert response["Content-Type"] == "application/pdf"
+    assert "Diploma of Lisbon Municipal Police" in " ".join(pdf_text(response.content).split())
+
+
+# Concurrency (PostgreSQL)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite cannot show a race")
+def test_fifty_parallel_issues_give_unique_gap_free_serials_and_one_per_enrolment(home):
+    from academy.services import onboard_city
+
+    academy = onboard_city(
+        city="Lisbon", country="PT", code="LIS", academy_name="Lisbon Municipal Police"
+    ).academy
+    session = make_session(academy, capacity=100, certificates_on_completion=False)
+    enrolments = [completed(academy, session=session) for _ in range(50)]
+    # Ten of them asked twice at once: 60 requests, 50 certificates.
+    jobs = enrolments + enrolments[:10]
+    barrier = threading.Barrier(len(jobs))
+    errors = []
+
+    def issue(enrolment):
+        barrier.wait()
+        try:
+            issue_certificate(enrolment)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=issue, args=(e,)) for e in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    numbers = sorted(Certificate.objects.values_list("number", flat=True))
+    assert numbers == list(range(1, 51))
+    assert Certificate.objects.values("enrolment").distinct().count() == 50
