@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from academy import account_views
 from academy import public_views as session_views
 from certificates import views as certificate_views
+from courses import attempt_views
 from courses import public_views as learning_views
 from home import views as home_views
 
@@ -69,6 +70,11 @@ urlpatterns += i18n_patterns(
     ),
     path("modules/<int:pk>/done/", learning_views.mark_module_done, name="module_done"),
     path("modules/<int:pk>/heartbeat/", learning_views.module_heartbeat, name="module_heartbeat"),
+    path("assessments/<int:pk>/start/", attempt_views.start, name="attempt_start"),
+    path("attempts/<int:pk>/", attempt_views.attempt_page, name="attempt"),
+    path("attempts/<int:pk>/save/", attempt_views.save, name="attempt_save"),
+    path("attempts/<int:pk>/submit/", attempt_views.submit, name="attempt_submit"),
+    path("attempts/<int:pk>/review/", attempt_views.review, name="attempt_review"),
     path("my-learning/", home_views.my_learning, name="my_learning"),
     path("my-learning/transcript.pdf", home_views.transcript, name="transcript"),
     path("certificates/verify/", certificate_views.verify_form, name="certificate_verify_form"),

@@ -14,7 +14,8 @@ from wagtail.actions.copy_page import CopyPageAction
 from academy.models import AcademyPage, Enrolment
 from academy.services import EnrolmentRefused, attended_every_day, complete
 
-from .models import AssessmentPage, CoursePage, ModulePage, ModuleProgress
+from .attempts import result
+from .models import AssessmentAttempt, AssessmentPage, CoursePage, ModulePage, ModuleProgress
 
 # A heartbeat credits the time since the previous one, up to this; a longer gap means
 # the officer was away, and is not counted at all.
@@ -254,13 +255,31 @@ def completion_rule_met(enrolment):
         )
         if done.count() < required.count():
             return False
-    if (
-        course.require_passed_assessments
-        and AssessmentPage.objects.child_of(course).live().exists()
-    ):
+    if course.require_passed_assessments and not passed_every_assessment(enrolment, course):
         return False
     if course.require_attendance and session.takes_attendance:
         return attended_every_day(enrolment)
+    return True
+
+
+def passed_every_assessment(enrolment, course):
+    """Whether the enrolment's result (by each grading method) passes every live assessment."""
+    assessments = list(AssessmentPage.objects.child_of(course).live().specific())
+    if not assessments:
+        return True
+    graded = list(
+        AssessmentAttempt.objects.filter(
+            enrolment=enrolment,
+            assessment__in=assessments,
+            state=AssessmentAttempt.State.GRADED,
+        )
+    )
+    for assessment in assessments:
+        counted = result(
+            enrolment, assessment, [a for a in graded if a.assessment_id == assessment.pk]
+        )
+        if counted is None or not counted.passed:
+            return False
     return True
 
 

@@ -1,3 +1,5 @@
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -7,7 +9,8 @@ from django.utils import timezone
 from academy.models import Enrolment, Session
 from certificates.models import Certificate
 from certificates.rendering import RenderError, render_pdf
-from courses.models import CoursePage, ModulePage, attach_academies
+from courses.attempts import result, review_level
+from courses.models import AssessmentAttempt, CoursePage, ModulePage, attach_academies
 from courses.services import learning_record
 
 from .forms import CatalogueFilterForm
@@ -69,7 +72,8 @@ def my_learning(request):
 
 
 def records_with_certificates(request):
-    """The officer's learning record, each line with its valid certificate if it has one."""
+    """The officer's learning record, each line with its assessment results (the attempt that
+    counts, by each grading method) and its valid certificate if it has one."""
     records = learning_record(request.user)
     certificates = {
         certificate.enrolment_id: certificate
@@ -77,8 +81,26 @@ def records_with_certificates(request):
         .for_officer(request.user)
         .only("pk", "serial", "code", "enrolment_id")
     }
+    attempts, used = {}, Counter()
+    for attempt in AssessmentAttempt.objects.of_officer(request.user).select_related(
+        "assessment", "enrolment__session"
+    ):
+        used[attempt.assessment_id] += 1
+        attempts.setdefault(attempt.enrolment_id, {}).setdefault(attempt.assessment, []).append(
+            attempt
+        )
     for record in records:
         record.certificate = certificates.get(record.enrolment.pk)
+        counted = (
+            result(record.enrolment, assessment, of_assessment)
+            for assessment, of_assessment in attempts.get(record.enrolment.pk, {}).items()
+        )
+        # Only what the assessment's review policy lets the officer see by now.
+        record.results = [
+            attempt
+            for attempt in counted
+            if attempt is not None and review_level(attempt, used[attempt.assessment_id])
+        ]
     return records
 
 

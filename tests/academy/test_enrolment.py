@@ -58,7 +58,7 @@ def test_closed_enrolment_is_refused(lisbon, officer):
         enrol(officer, session)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite cannot show a race")
 def test_fifty_officers_at_once_never_exceed_twenty_places(home):
     from academy.services import onboard_city

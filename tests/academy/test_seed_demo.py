@@ -95,7 +95,7 @@ def test_each_demo_academy_publishes_courses_with_modules_and_an_assessment(demo
             assert assessment.questions.count() >= 3
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_seed_demo_emails_nobody():
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 

@@ -509,7 +509,7 @@ def test_the_template_preview_is_the_pdf_with_sample_data(client, lisbon, lisbon
 # Concurrency (PostgreSQL)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite cannot show a race")
 def test_fifty_parallel_issues_give_unique_gap_free_serials_and_one_per_enrolment(home):
     from academy.services import onboard_city
