@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView
@@ -55,6 +55,10 @@ class AssessmentsView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "courses/admin/assessments.html"
     page_title = gettext_lazy("Assessments")
     header_icon = "tasks"
+    breadcrumbs_items = [
+        {"url": reverse_lazy("wagtailadmin_home"), "label": gettext_lazy("Home")},
+        {"url": "", "label": gettext_lazy("Assessments")},
+    ]
 
     def get_context_data(self, **kwargs):
         assessments = (
@@ -227,6 +231,10 @@ class GradingQueueView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "courses/admin/grading_queue.html"
     page_title = gettext_lazy("Grading queue")
     header_icon = "edit"
+    breadcrumbs_items = [
+        {"url": reverse_lazy("wagtailadmin_home"), "label": gettext_lazy("Home")},
+        {"url": "", "label": gettext_lazy("Grading queue")},
+    ]
 
     def get_context_data(self, **kwargs):
         waiting = (
@@ -247,6 +255,11 @@ class GradeAttemptView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "courses/admin/grade_attempt.html"
     page_title = gettext_lazy("Grade answers")
     header_icon = "edit"
+    breadcrumbs_items = [
+        {"url": reverse_lazy("wagtailadmin_home"), "label": gettext_lazy("Home")},
+        {"url": reverse_lazy("courses_grading_queue"), "label": gettext_lazy("Grading queue")},
+        {"url": "", "label": gettext_lazy("Grade answers")},
+    ]
 
     @cached_property
     def attempt(self):

@@ -195,6 +195,17 @@ def _store(attempt, checked):
             response.save(update_fields=["selected", "text", "saved_at"])
 
 
+def _differs(attempt, checked):
+    """Whether answers differ from those saved: an old form saying the same is harmless."""
+    saved = {response.question: response for response in attempt.responses.all()}
+    for position, (ids, text) in checked.items():
+        response = saved.get(position)
+        before = (response.selected, response.text) if response else ([], "")
+        if before != (ids, text):
+            return True
+    return False
+
+
 def _locked(attempt):
     return AssessmentAttempt.objects.select_for_update().get(pk=attempt.pk)
 
@@ -214,14 +225,15 @@ def save_answers(attempt, answers, sequence):
         )
     if attempt.state != AssessmentAttempt.State.IN_PROGRESS:
         raise AttemptRefused(_("This attempt is submitted: its answers can no longer change."))
-    if sequence != attempt.sequence:
+    checked = _checked(attempt, answers)
+    if sequence != attempt.sequence and _differs(attempt, checked):
         raise StaleAnswers(
             _(
                 "Newer answers were saved since this page was opened (in another tab?). "
                 "Nothing was overwritten: the page now shows the latest answers."
             )
         )
-    _store(attempt, _checked(attempt, answers))
+    _store(attempt, checked)
     attempt.sequence += 1
     attempt.save(update_fields=["sequence"])
     return attempt
@@ -305,14 +317,15 @@ def submit_attempt(attempt, *, answers=None, sequence=None, time_is_up=False):
     if _is_overdue(attempt) or time_is_up:
         return _submit(attempt, automatically=True), True
     if answers:
-        if sequence != attempt.sequence:
+        checked = _checked(attempt, answers)
+        if sequence != attempt.sequence and _differs(attempt, checked):
             raise StaleAnswers(
                 _(
                     "Newer answers were saved since this page was opened (in another tab?). "
                     "Nothing was submitted: check the latest answers and submit again."
                 )
             )
-        _store(attempt, _checked(attempt, answers))
+        _store(attempt, checked)
         attempt.sequence += 1
     return _submit(attempt), True
 

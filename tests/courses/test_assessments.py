@@ -566,3 +566,20 @@ def test_my_learning_shows_results_the_review_policy_allows(client, course, offi
     assert "Check: 33%" not in client.get(reverse("my_learning")).content.decode()
     submit_attempt(start_attempt(officer, assessment))
     assert "Check: 33% · Not passed" in client.get(reverse("my_learning")).content.decode()
+
+
+def test_an_old_form_saying_the_same_as_the_saved_answers_still_submits(client, course, officer_in):
+    assessment = make_assessment(course)
+    officer, _enrolment = officer_in()
+    client.force_login(officer)
+    attempt = start_attempt(officer, assessment)
+    answers = {0: right(attempt, 0), 2: "Noise at night."}
+    client.post(reverse("attempt_save", args=[attempt.pk]), form(attempt, answers, sequence=0))
+
+    response = client.post(
+        reverse("attempt_submit", args=[attempt.pk]), form(attempt, answers, sequence=0)
+    )
+
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.state == "submitted"

@@ -51,6 +51,20 @@
         });
     });
 
+    // A button pressed right after typing: let the save of that change finish first, so
+    // the form carries the latest sequence number.
+    var sending = false;
+    form.addEventListener("submit", function (event) {
+        if (sending) { return; }
+        event.preventDefault();
+        var button = event.submitter;
+        sending = true;
+        pending.then(function () {
+            if (button && button.hasAttribute("formaction")) { form.action = button.formAction; }
+            form.submit();
+        });
+    });
+
     var clock = document.getElementById("time-left");
     if (clock) {
         var ends = Date.now() + 1000 * parseInt(clock.dataset.secondsLeft, 10);
