@@ -1,15 +1,14 @@
 """Sessions and enrolment: places, waitlist and decisions, through the services."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from academy.models import Enrolment
 from academy.services import EnrolmentRefused, decide, enrol, withdraw
 from tests.academy.sessions import make_session
+from tests.concurrency import race_test, run_at_once
 from tests.factories import UserFactory
 
 
@@ -58,31 +57,14 @@ def test_closed_enrolment_is_refused(lisbon, officer):
         enrol(officer, session)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite cannot show a race")
-def test_fifty_officers_at_once_never_exceed_twenty_places(home):
-    from academy.services import onboard_city
-
-    academy = onboard_city(
-        city="Lisbon", country="PT", code="LIS", academy_name="Lisbon Municipal Police"
-    ).academy
-    session = make_session(academy, capacity=20, approval_required=True)
+@race_test
+def test_fifty_officers_at_once_never_exceed_twenty_places(lisbon):
+    session = make_session(lisbon.academy, capacity=20, approval_required=True)
     officers = [UserFactory() for _ in range(50)]
-    barrier = threading.Barrier(50)
 
-    def take_place(officer):
-        barrier.wait()
-        try:
-            enrol(officer, session)
-        finally:
-            connection.close()
+    errors = run_at_once(lambda officer: enrol(officer, session), officers)
 
-    threads = [threading.Thread(target=take_place, args=(o,)) for o in officers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    assert errors == []
     states = list(Enrolment.objects.values_list("state", flat=True))
     assert states.count("requested") == 20
     assert states.count("waitlisted") == 30

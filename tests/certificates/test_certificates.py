@@ -21,6 +21,7 @@ from certificates import rendering
 from certificates.models import Certificate, CertificateTemplate, CertificateText, SerialCounter
 from certificates.services import CertificateRefused, issue_certificate, reissue, revoke
 from tests.academy.sessions import make_session
+from tests.concurrency import race_test, run_at_once
 from tests.factories import UserFactory
 
 NAMES = ["Łukasz Żółć", "Γιώργος Παπαδόπουλος", "Иван Петров"]
@@ -509,35 +510,13 @@ def test_the_template_preview_is_the_pdf_with_sample_data(client, lisbon, lisbon
 # Concurrency (PostgreSQL)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite cannot show a race")
-def test_fifty_parallel_issues_give_unique_gap_free_serials_and_one_per_enrolment(home):
-    from academy.services import onboard_city
+@race_test
+def test_fifty_parallel_issues_give_unique_gap_free_serials_and_one_per_enrolment(lisbon):
+    session = make_session(lisbon.academy, capacity=100, certificates_on_completion=False)
+    enrolments = [completed(lisbon.academy, session=session) for _ in range(50)]
 
-    academy = onboard_city(
-        city="Lisbon", country="PT", code="LIS", academy_name="Lisbon Municipal Police"
-    ).academy
-    session = make_session(academy, capacity=100, certificates_on_completion=False)
-    enrolments = [completed(academy, session=session) for _ in range(50)]
     # Ten of them asked twice at once: 60 requests, 50 certificates.
-    jobs = enrolments + enrolments[:10]
-    barrier = threading.Barrier(len(jobs))
-    errors = []
-
-    def issue(enrolment):
-        barrier.wait()
-        try:
-            issue_certificate(enrolment)
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=issue, args=(e,)) for e in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_at_once(issue_certificate, enrolments + enrolments[:10])
 
     assert errors == []
     numbers = sorted(Certificate.objects.values_list("number", flat=True))
