@@ -1,0 +1,228 @@
+"""Reports that bring sessions, learning, assessments and certificates together (admin).
+
+Each city's staff see their own sessions; network admins see every city.
+"""
+
+from collections import Counter, defaultdict
+from types import SimpleNamespace
+
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext, gettext_lazy
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.reports import ReportView
+
+from academy.models import AcademyPage, Attendance, Enrolment, Session
+from certificates.models import Certificate
+from courses.attempts import result
+from courses.models import AssessmentAttempt, AssessmentPage, ModulePage, ModuleProgress
+
+SHOWN_STATES = [Enrolment.State.APPROVED, Enrolment.State.COMPLETED]
+
+
+def _minutes(seconds):
+    return round(seconds / 60) if seconds else 0
+
+
+class SessionProgressView(ReportView):
+    """The progress matrix of a session: officers × modules, with time spent, assessment
+    results, attendance and certificate. A constant number of queries at any size."""
+
+    page_title = gettext_lazy("Progress")
+    header_icon = "table"
+    index_url_name = "home_session_progress"
+    index_results_url_name = "home_session_progress_results"
+    results_template_name = "home/admin/session_progress_results.html"
+    export_filename = "session-progress"
+    paginate_by = 100
+
+    @cached_property
+    def session(self):
+        sessions = Session.objects.for_staff(self.request.user).select_related("academy", "course")
+        return get_object_or_404(sessions, pk=self.kwargs["pk"])
+
+    def get_page_subtitle(self):
+        return self.session.title
+
+    @cached_property
+    def index_url(self):
+        return reverse(self.index_url_name, args=[self.session.pk])
+
+    @cached_property
+    def index_results_url(self):
+        return reverse(self.index_results_url_name, args=[self.session.pk])
+
+    def get_filename(self):
+        return f"{self.export_filename}-{self.session.pk}"
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": gettext("Home")},
+            {"url": reverse("sessions:index"), "label": gettext("Sessions")},
+            {"url": reverse("sessions:edit", args=[self.session.pk]), "label": self.session.title},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    @cached_property
+    def modules(self):
+        course = self.session.course
+        if course is None:
+            return []
+        return list(
+            ModulePage.objects.child_of(course).live().defer_streamfields().order_by("path")
+        )
+
+    @cached_property
+    def assessments(self):
+        course = self.session.course
+        if course is None:
+            return []
+        return list(AssessmentPage.objects.child_of(course).live().order_by("path"))
+
+    @cached_property
+    def export_headings(self):
+        headings = {"officer": gettext("Officer"), "force": gettext("Force")}
+        headings["state"] = gettext("State")
+        for number, module in enumerate(self.modules, start=1):
+            headings[f"module_{module.pk}"] = f"{number}. {module.title}"
+        headings["done"] = gettext("Modules done")
+        headings["minutes"] = gettext("Minutes spent")
+        for assessment in self.assessments:
+            headings[f"assessment_{assessment.pk}"] = f"{assessment.title} (%)"
+        if self.session.takes_attendance:
+            headings["attendance"] = gettext("Days present")
+        headings["certificate"] = gettext("Certificate")
+        return headings
+
+    @property
+    def list_export(self):
+        return list(self.export_headings)
+
+    @cached_property
+    def columns(self):
+        return [Column(field, label=label) for field, label in self.export_headings.items()]
+
+    def get_queryset(self):
+        session = self.session
+        enrolments = list(
+            session.enrolments.filter(state__in=SHOWN_STATES)
+            .select_related("officer__force")
+            .order_by("officer__last_name", "officer__first_name", "pk")
+        )
+        progress = defaultdict(dict)
+        for row in ModuleProgress.objects.filter(enrolment__session=session).values(
+            "enrolment_id", "module_id", "completed_at", "seconds_spent"
+        ):
+            progress[row["enrolment_id"]][row["module_id"]] = row
+        attempts = defaultdict(list)
+        for attempt in AssessmentAttempt.objects.filter(
+            enrolment__session=session, state=AssessmentAttempt.State.GRADED
+        ):
+            attempts[(attempt.enrolment_id, attempt.assessment_id)].append(attempt)
+        present = Counter(
+            Attendance.objects.filter(enrolment__session=session, present=True).values_list(
+                "enrolment_id", flat=True
+            )
+        )
+        certificates = dict(
+            Certificate.objects.valid()
+            .filter(enrolment__session=session)
+            .values_list("enrolment_id", "serial")
+        )
+        days = len(session.days())
+        rows = []
+        for enrolment in enrolments:
+            officer = enrolment.officer
+            mine = progress[enrolment.pk]
+            row = SimpleNamespace(
+                officer=officer.full_name,
+                force=officer.force.name if officer.force else "",
+                state=enrolment.get_state_display(),
+                done=sum(1 for p in mine.values() if p["completed_at"]),
+                minutes=_minutes(sum(p["seconds_spent"] for p in mine.values())),
+                attendance=f"{present[enrolment.pk]}/{days}",
+                certificate=certificates.get(enrolment.pk, ""),
+            )
+            for module in self.modules:
+                entry = mine.get(module.pk)
+                status = (
+                    gettext("done")
+                    if entry and entry["completed_at"]
+                    else gettext("started")
+                    if entry
+                    else ""
+                )
+                setattr(row, f"module_{module.pk}", status)
+            for assessment in self.assessments:
+                counted = result(enrolment, assessment, attempts[(enrolment.pk, assessment.pk)])
+                setattr(row, f"assessment_{assessment.pk}", counted.percent if counted else "")
+            rows.append(row)
+        if self.request.GET.get("ordering") == "progress":
+            rows.sort(key=lambda row: (-row.done, row.officer))
+        return rows
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "session": self.session}
+
+
+class NetworkReportView(ReportView):
+    """For network admins: officers trained per academy and force, cross-city exchanges,
+    Exchange Days and peer reviews held."""
+
+    page_title = gettext_lazy("Network")
+    header_icon = "globe"
+    index_url_name = "home_network_report"
+    index_results_url_name = "home_network_report_results"
+    results_template_name = "home/admin/network_report_results.html"
+    export_filename = "network-report"
+    list_export = [
+        "academy",
+        "officers",
+        "cross_city",
+        "completed",
+        "exchange_days",
+        "peer_reviews",
+    ]
+    export_headings = {
+        "academy": gettext_lazy("Academy"),
+        "officers": gettext_lazy("Officers trained"),
+        "cross_city": gettext_lazy("From other cities"),
+        "completed": gettext_lazy("Completions"),
+        "exchange_days": gettext_lazy("Exchange Days held"),
+        "peer_reviews": gettext_lazy("Peer reviews held"),
+    }
+
+    @cached_property
+    def columns(self):
+        return [Column(field, label=label) for field, label in self.export_headings.items()]
+
+    def get_queryset(self):
+        held = Session.objects.filter(cancelled_at__isnull=True, ends_on__lt=timezone.localdate())
+        kinds = {
+            row["academy"]: row
+            for row in held.values("academy").annotate(
+                exchange_days=Count("pk", filter=Q(kind=Session.Kind.EXCHANGE_DAY)),
+                peer_reviews=Count("pk", filter=Q(kind=Session.Kind.PEER_REVIEW)),
+            )
+        }
+        trained = Enrolment.objects.filter(state__in=SHOWN_STATES)
+        rows = []
+        for academy in AcademyPage.objects.in_default_locale().order_by("city"):
+            of_academy = trained.filter(session__academy=academy)
+            rows.append(
+                SimpleNamespace(
+                    academy=f"{academy.title} ({academy.city})",
+                    officers=of_academy.values("officer").distinct().count(),
+                    cross_city=of_academy.exclude(officer__force__city=academy.city)
+                    .values("officer")
+                    .distinct()
+                    .count(),
+                    completed=of_academy.filter(state=Enrolment.State.COMPLETED).count(),
+                    exchange_days=kinds.get(academy.pk, {}).get("exchange_days", 0),
+                    peer_reviews=kinds.get(academy.pk, {}).get("peer_reviews", 0),
+                )
+            )
+        return rows
