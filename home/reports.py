@@ -3,15 +3,18 @@
 Each city's staff see their own sessions; network admins see every city.
 """
 
+import datetime
 from collections import Counter, defaultdict
 from types import SimpleNamespace
 
+import django_filters
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_lazy
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
@@ -226,3 +229,161 @@ class NetworkReportView(ReportView):
                 )
             )
         return rows
+
+
+class SessionFilterSet(WagtailFilterSet):
+    academy = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Academy"), queryset=AcademyPage.objects.in_default_locale()
+    )
+    kind = django_filters.ChoiceFilter(label=gettext_lazy("Kind"), choices=Session.Kind.choices)
+    starts_on = django_filters.DateFromToRangeFilter(
+        label=gettext_lazy("Starts"), widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = Session
+        fields = ["academy", "kind", "starts_on"]
+
+
+class SessionsReportView(ReportView):
+    """Per session: places, requests waiting, completion and pass rates, certificates issued,
+    revoked and reissued; with completions per month drawn above."""
+
+    page_title = gettext_lazy("Sessions")
+    header_icon = "date"
+    index_url_name = "home_sessions_report"
+    index_results_url_name = "home_sessions_report_results"
+    results_template_name = "home/admin/sessions_report_results.html"
+    export_filename = "sessions-report"
+    filterset_class = SessionFilterSet
+    list_export = [
+        "title",
+        "academy",
+        "starts_on",
+        "enrolled",
+        "waiting",
+        "completed",
+        "completion_rate",
+        "pass_rate",
+        "certificates",
+        "revoked",
+        "reissued",
+    ]
+    export_headings = {
+        "title": gettext_lazy("Session"),
+        "academy": gettext_lazy("Academy"),
+        "starts_on": gettext_lazy("Starts"),
+        "enrolled": gettext_lazy("Officers with a place"),
+        "waiting": gettext_lazy("Requests waiting"),
+        "completed": gettext_lazy("Completed"),
+        "completion_rate": gettext_lazy("Completion rate (%)"),
+        "pass_rate": gettext_lazy("Pass rate (%)"),
+        "certificates": gettext_lazy("Certificates valid"),
+        "revoked": gettext_lazy("Revoked"),
+        "reissued": gettext_lazy("Reissued"),
+    }
+
+    @cached_property
+    def columns(self):
+        return [Column(field, label=label) for field, label in self.export_headings.items()]
+
+    def get_base_queryset(self):
+        return (
+            Session.objects.for_staff(self.request.user)
+            .select_related("academy")
+            .annotate(
+                enrolled=Count("enrolments", filter=Q(enrolments__state__in=SHOWN_STATES)),
+                waiting=Count("enrolments", filter=Q(enrolments__state="requested")),
+                completed=Count("enrolments", filter=Q(enrolments__state="completed")),
+            )
+            .order_by("-starts_on")
+        )
+
+    def get_queryset(self):
+        return self.get_base_queryset()
+
+    def decorate_paginated_queryset(self, object_list):
+        sessions = list(object_list)
+        ids = [session.pk for session in sessions]
+        certificates = Counter()
+        for session_id, revoked, superseded in Certificate.objects.filter(
+            enrolment__session__in=ids
+        ).values_list("enrolment__session", "revoked_at", "superseded_at"):
+            status = "reissued" if superseded else "revoked" if revoked else "valid"
+            certificates[(session_id, status)] += 1
+        passed, counted = Counter(), Counter()
+        attempts = defaultdict(list)
+        for attempt in AssessmentAttempt.objects.filter(
+            enrolment__session__in=ids, state=AssessmentAttempt.State.GRADED
+        ).select_related("assessment", "enrolment"):
+            attempts[(attempt.enrolment, attempt.assessment)].append(attempt)
+        for (enrolment, assessment), graded in attempts.items():
+            best = result(enrolment, assessment, graded)
+            counted[enrolment.session_id] += 1
+            passed[enrolment.session_id] += best.passed
+        for session in sessions:
+            session.academy_name = session.academy.city
+            session.completion_rate = (
+                round(100 * session.completed / session.enrolled) if session.enrolled else None
+            )
+            session.pass_rate = (
+                round(100 * passed[session.pk] / counted[session.pk])
+                if counted[session.pk]
+                else None
+            )
+            session.certificates = certificates[(session.pk, "valid")]
+            session.revoked = certificates[(session.pk, "revoked")]
+            session.reissued = certificates[(session.pk, "reissued")]
+        return sessions
+
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        row["academy"] = item.academy.city
+        return row
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["chart"] = completions_per_month(self.filtered_completions())
+        return context
+
+    def filtered_completions(self):
+        sessions = self.filter_queryset(self.get_base_queryset())
+        return Enrolment.objects.filter(
+            session__in=sessions.values("pk"), state=Enrolment.State.COMPLETED
+        ).values_list("completed_at", flat=True)
+
+
+def completions_per_month(dates, months=12):
+    """Bars of an SVG chart: completions in each of the last ``months`` months."""
+    today = timezone.localdate()
+    keys = []
+    year, month = today.year, today.month
+    for _step in range(months):
+        keys.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    keys.reverse()
+    counts = Counter()
+    for moment in dates:
+        if moment:
+            local = timezone.localtime(moment)
+            counts[(local.year, local.month)] += 1
+    highest = max([counts[key] for key in keys] + [1])
+    width, height, gap, top = 40, 120, 8, 16  # room above the highest bar for its count
+    return {
+        "width": len(keys) * (width + gap),
+        "height": top + height + 30,
+        "bars": [
+            {
+                "x": index * (width + gap),
+                "y": top + height - round(height * counts[key] / highest),
+                "height": round(height * counts[key] / highest),
+                "width": width,
+                "count": counts[key],
+                "label": datetime.date(key[0], key[1], 1),
+                "label_x": index * (width + gap) + width / 2,
+            }
+            for index, key in enumerate(keys)
+        ],
+        "label_y": top + height + 16,
+        "total": sum(counts[key] for key in keys),
+    }

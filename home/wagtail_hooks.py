@@ -14,7 +14,7 @@ from certificates.models import Certificate
 from courses.assessment_admin import require_staff, staff_assessments
 from courses.models import AssessmentAttempt
 
-from .reports import NetworkReportView, SessionProgressView
+from .reports import NetworkReportView, SessionProgressView, SessionsReportView
 
 DASHBOARD_SESSIONS = 8
 
@@ -42,6 +42,16 @@ def register_report_urls():
             name="home_session_progress_results",
         ),
         path(
+            "reports/sessions/",
+            require_staff(SessionsReportView.as_view()),
+            name="home_sessions_report",
+        ),
+        path(
+            "reports/sessions/results/",
+            require_staff(SessionsReportView.as_view(results_only=True)),
+            name="home_sessions_report_results",
+        ),
+        path(
             "reports/network/",
             network_admins_only(NetworkReportView.as_view()),
             name="home_network_report",
@@ -52,6 +62,19 @@ def register_report_urls():
             name="home_network_report_results",
         ),
     ]
+
+
+class StaffMenuItem(MenuItem):
+    def is_shown(self, request):
+        user = request.user
+        return user.is_superuser or AcademyPage.objects.staffed_by(user).exists()
+
+
+@hooks.register("register_reports_menu_item")
+def register_sessions_report_menu_item():
+    return StaffMenuItem(
+        _("Sessions"), reverse("home_sessions_report"), icon_name="date", order=705
+    )
 
 
 class NetworkAdminMenuItem(MenuItem):

@@ -130,3 +130,24 @@ def complete_and_get(enrolment):
     complete(enrolment)
     enrolment.refresh_from_db()
     return enrolment
+
+
+def test_the_sessions_report_gives_rates_and_certificates_of_the_citys_sessions(
+    client, madrid, lisbon, madrid_coordinator
+):
+    session = make_session(madrid.academy, title="Madrid Exchange Day", capacity=5)
+    done = complete_and_get(enrol(UserFactory(), session))
+    enrol(UserFactory(), session)
+    issue_certificate(done)
+    make_session(lisbon.academy, title="Lisbon safety walk")
+    client.force_login(madrid_coordinator)
+
+    page = client.get(reverse("home_sessions_report")).content.decode()
+    export = client.get(reverse("home_sessions_report"), {"export": "csv"})
+
+    assert "Madrid Exchange Day" in page and "Lisbon safety walk" not in page
+    assert "Completions per month (1 in the last twelve months)" in page
+    lines = b"".join(export.streaming_content).decode().splitlines()
+    row = next(line for line in lines if line.startswith("Madrid Exchange Day"))
+    # places, waiting, completed, completion rate, pass rate, certificates, revoked, reissued
+    assert row.split(",")[3:] == ["2", "0", "1", "50", "", "1", "0", "0"]
