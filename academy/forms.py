@@ -91,6 +91,7 @@ PROFILE_FORM_FIELDS = [
     "force",
     "participant_type",
     "preferred_language",
+    "reminders",
 ]
 
 

@@ -137,6 +137,13 @@ class User(AbstractUser):
         choices=settings.LANGUAGES,
         default="en",
     )
+    reminders = models.BooleanField(
+        _("email me reminders"),
+        default=True,
+        help_text=_(
+            "Sessions about to start, modules left before a session ends, certificates issued."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -567,3 +574,23 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.enrolment.officer} {self.day:%Y-%m-%d}"
+
+
+class Reminder(models.Model):
+    """A reminder sent about an enrolment: each kind once, whatever runs the sending twice."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "kind"], name="one_reminder_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment} – {self.kind}"

@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -99,3 +100,72 @@ def notify_officer(enrolment_id, event):
                 "text/calendar",
             )
         message.send()
+
+
+REMINDER_SUBJECTS = {
+    "session_starts": lambda s: _("%(session)s starts soon") % {"session": s},
+    "modules_left": lambda s: _("Modules left in %(session)s") % {"session": s},
+    "certificate_issued": lambda s: _("Your certificate for %(session)s") % {"session": s},
+}
+
+
+def remind(enrolment, kind, key=None, **details):
+    """Send a reminder about an enrolment once: ``key`` (the kind by default) is recorded, so
+    running the reminders again sends nothing new. Officers who opted out get none.
+
+    Returns True if a reminder is sent now.
+    """
+    from .models import Reminder
+
+    if not enrolment.officer.reminders:
+        return False
+    _reminder, created = Reminder.objects.get_or_create(enrolment=enrolment, kind=key or kind)
+    if created:
+        transaction.on_commit(lambda: send_reminder.enqueue(enrolment.pk, kind, details))
+    return created
+
+
+@task()
+def send_reminder(enrolment_id, kind, details):
+    """The reminder email, in the officer's language (``REMINDER_SUBJECTS`` lists the kinds)."""
+    from .models import Enrolment
+
+    enrolment = Enrolment.objects.select_related("officer", "session__academy").get(pk=enrolment_id)
+    officer, session = enrolment.officer, enrolment.session
+    with translation.override(officer.preferred_language):
+        base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+        context = {
+            "officer": officer,
+            "session": session,
+            "kind": kind,
+            "details": details,
+            "url": base + reverse("session_detail", args=[session.pk]),
+            "my_learning_url": base + reverse("my_learning"),
+            "profile_url": base + reverse("profile"),
+        }
+        message = EmailMultiAlternatives(
+            subject=REMINDER_SUBJECTS[kind](session.title),
+            body=render_to_string("academy/email/reminder.txt", context),
+            to=[officer.email],
+        )
+        message.attach_alternative(
+            render_to_string("academy/email/reminder.html", context), "text/html"
+        )
+        if kind == "session_starts":
+            message.attach("session.ics", session_calendar(session), "text/calendar")
+        message.send()
+
+
+def remind_sessions_starting(days):
+    """Remind every officer with a place in a session that starts in ``days`` days."""
+    from .models import Enrolment
+
+    starts_on = timezone.localdate() + datetime.timedelta(days=days)
+    sent = 0
+    for enrolment in Enrolment.objects.filter(
+        session__starts_on=starts_on,
+        session__cancelled_at__isnull=True,
+        state=Enrolment.State.APPROVED,
+    ).select_related("officer"):
+        sent += remind(enrolment, "session_starts", key=f"starts_in_{days}", days=days)
+    return sent

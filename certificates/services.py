@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from academy.models import AcademyPage, Enrolment, Session
+from academy.notifications import remind
 
 from .models import (
     PLACEHOLDER_PATTERN,
@@ -235,6 +236,7 @@ def _issue(enrolment, *, by):
     except Exception:
         certificate.pdf.delete(save=False)
         raise
+    remind(enrolment, "certificate_issued", key=f"certificate:{serial}", serial=serial)
     return certificate
 
 

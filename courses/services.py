@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.actions.copy_page import CopyPageAction
 
-from academy.models import AcademyPage, Enrolment
+from academy.models import AcademyPage, Enrolment, Session
+from academy.notifications import remind
 from academy.services import EnrolmentRefused, attended_every_day, complete
 
 from .attempts import result
@@ -346,3 +347,42 @@ def learning_record(officer):
         )
         for e in enrolments
     ]
+
+
+def remind_modules_left(days):
+    """Remind officers whose session ends in ``days`` days of the required modules left.
+
+    A few queries per session ending that day, whatever the number of officers.
+    """
+    ends_on = timezone.localdate() + datetime.timedelta(days=days)
+    sent = 0
+    sessions = Session.objects.filter(
+        ends_on=ends_on, cancelled_at__isnull=True, course__isnull=False
+    ).select_related("course")
+    for session in sessions:
+        required = ModulePage.objects.child_of(session.course).live().filter(required=True)
+        total = required.count()
+        if not total:
+            continue
+        enrolments = (
+            session.enrolments.filter(state=Enrolment.State.APPROVED)
+            .select_related("officer")
+            .annotate(
+                done=Count(
+                    "module_progress",
+                    filter=Q(
+                        module_progress__completed_at__isnull=False,
+                        module_progress__module__in=required,
+                    ),
+                )
+            )
+        )
+        for enrolment in enrolments:
+            if enrolment.done < total:
+                sent += remind(
+                    enrolment,
+                    "modules_left",
+                    key=f"modules_left_{days}",
+                    left=total - enrolment.done,
+                )
+    return sent

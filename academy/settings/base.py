@@ -155,3 +155,6 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # No avatars from gravatar.com: officers' email hashes must not leave the platform.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Reminders go this many days before a session starts, and before it ends (modules left).
+REMINDER_DAYS = [int(days) for days in env_list("REMINDER_DAYS", "7,1")]
