@@ -67,8 +67,28 @@ def _matching_course_ids(query):
 
 @login_required
 def my_learning(request):
-    """Every enrolment of the signed-in officer, across sessions and cities."""
-    return render(request, "home/my_learning.html", {"records": records_with_certificates(request)})
+    """Every enrolment of the signed-in officer, across sessions and cities, with what
+    comes next: the sessions not over yet and the step each one waits for."""
+    records = records_with_certificates(request)
+    today = timezone.localdate()
+    coming = sorted(
+        (
+            record
+            for record in records
+            if record.enrolment.session.ends_on >= today
+            and record.enrolment.state in UPCOMING_STATES
+            and not record.enrolment.session.is_cancelled
+        ),
+        key=lambda record: record.enrolment.session.starts_on,
+    )
+    return render(request, "home/my_learning.html", {"records": records, "coming": coming})
+
+
+UPCOMING_STATES = {
+    Enrolment.State.APPROVED,
+    Enrolment.State.REQUESTED,
+    Enrolment.State.WAITLISTED,
+}
 
 
 def records_with_certificates(request):
