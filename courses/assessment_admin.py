@@ -1,6 +1,7 @@
 """Assessments in the admin, for the trainers and coordinators of their own city:
 results with item analysis (exportable), and the grading queue of written answers."""
 
+from collections import Counter
 from decimal import Decimal, InvalidOperation
 from statistics import median
 from types import SimpleNamespace
@@ -18,6 +19,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 
+from academy.charts import bar_chart
 from academy.models import AcademyPage
 
 from .attempts import AttemptRefused, grade_response, item_analysis
@@ -186,6 +188,11 @@ class AssessmentResultsView(AssessmentReportMixin, ReportView):
             "median_minutes": median(minutes) if minutes else None,
         }
         context["assessment"] = self.assessment
+        buckets = Counter(min(row.percent // 10, 9) for row in rows)
+        context["chart"] = bar_chart(
+            [(f"{10 * b}–{10 * b + 9 if b < 9 else 100}", buckets[b]) for b in range(10)],
+            gettext("Scores of the graded attempts (%)"),
+        )
         return context
 
 

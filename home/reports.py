@@ -11,17 +11,25 @@ import django_filters
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
+from academy.charts import bar_chart
 from academy.models import AcademyPage, Attendance, Enrolment, Session
 from certificates.models import Certificate
 from courses.attempts import result
-from courses.models import AssessmentAttempt, AssessmentPage, ModulePage, ModuleProgress
+from courses.models import (
+    AssessmentAttempt,
+    AssessmentPage,
+    CoursePage,
+    ModulePage,
+    ModuleProgress,
+    Theme,
+)
 
 SHOWN_STATES = [Enrolment.State.APPROVED, Enrolment.State.COMPLETED]
 
@@ -230,10 +238,35 @@ class NetworkReportView(ReportView):
             )
         return rows
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        trained = Enrolment.objects.filter(state__in=SHOWN_STATES)
+        context["per_force"] = (
+            trained.values("officer__force__name", "officer__force__city")
+            .annotate(officers=Count("officer", distinct=True))
+            .order_by("-officers", "officer__force__name")
+        )
+        # Enrolments in course sessions, by the themes of the course (in any language).
+        context["per_theme"] = (
+            Theme.objects.annotate(
+                officers=Count(
+                    "coursepage__sessions__enrolments__officer",
+                    filter=Q(coursepage__sessions__enrolments__state__in=SHOWN_STATES),
+                    distinct=True,
+                )
+            )
+            .filter(officers__gt=0)
+            .order_by("-officers", "name")
+        )
+        return context
+
 
 class SessionFilterSet(WagtailFilterSet):
     academy = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Academy"), queryset=AcademyPage.objects.in_default_locale()
+    )
+    course = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Course"), queryset=CoursePage.objects.live().order_by("title")
     )
     kind = django_filters.ChoiceFilter(label=gettext_lazy("Kind"), choices=Session.Kind.choices)
     starts_on = django_filters.DateFromToRangeFilter(
@@ -242,7 +275,7 @@ class SessionFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Session
-        fields = ["academy", "kind", "starts_on"]
+        fields = ["academy", "course", "kind", "starts_on"]
 
 
 class SessionsReportView(ReportView):
@@ -354,7 +387,7 @@ class SessionsReportView(ReportView):
 
 
 def completions_per_month(dates, months=12):
-    """Bars of an SVG chart: completions in each of the last ``months`` months."""
+    """An SVG bar chart of completions in each of the last ``months`` months."""
     today = timezone.localdate()
     keys = []
     year, month = today.year, today.month
@@ -367,23 +400,12 @@ def completions_per_month(dates, months=12):
         if moment:
             local = timezone.localtime(moment)
             counts[(local.year, local.month)] += 1
-    highest = max([counts[key] for key in keys] + [1])
-    width, height, gap, top = 40, 120, 8, 16  # room above the highest bar for its count
-    return {
-        "width": len(keys) * (width + gap),
-        "height": top + height + 30,
-        "bars": [
-            {
-                "x": index * (width + gap),
-                "y": top + height - round(height * counts[key] / highest),
-                "height": round(height * counts[key] / highest),
-                "width": width,
-                "count": counts[key],
-                "label": datetime.date(key[0], key[1], 1),
-                "label_x": index * (width + gap) + width / 2,
-            }
-            for index, key in enumerate(keys)
-        ],
-        "label_y": top + height + 16,
-        "total": sum(counts[key] for key in keys),
-    }
+    items = [
+        (formats.date_format(datetime.date(year, month, 1), "M y"), counts[(year, month)])
+        for year, month in keys
+    ]
+    total = sum(count for _label, count in items)
+    return bar_chart(
+        items,
+        gettext("Completions per month (%(total)s in the last twelve months)") % {"total": total},
+    )

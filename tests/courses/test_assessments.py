@@ -453,6 +453,7 @@ def test_results_and_item_analysis_export_for_the_citys_trainer_only(
 
     results = client.get(reverse("courses_assessment_results", args=[assessment.pk]))
     assert "4 graded attempts" in results.content.decode()
+    assert "<title>60–69: 2</title>" in results.content.decode()  # the chart of scores
     assert "pass rate 50%" in results.content.decode()
     export = client.get(
         reverse("courses_assessment_items", args=[assessment.pk]), {"export": "csv"}

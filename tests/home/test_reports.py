@@ -114,6 +114,8 @@ def test_the_network_report_is_for_network_admins(client, madrid, lisbon, networ
     page = client.get(reverse("home_network_report")).content.decode()
 
     assert "Madrid City Police (Madrid)" in page
+    per_force = page.split("Officers trained per force")[1].split("Officers trained per theme")[0]
+    assert f"{lisbon_officer.force.name} (Lisbon)" in per_force
     export = client.get(reverse("home_network_report"), {"export": "csv"})
     lines = b"".join(export.streaming_content).decode().splitlines()
     madrid_line = next(line for line in lines if line.startswith("Madrid City Police"))
