@@ -330,23 +330,31 @@ def learning_record(officer):
         )
         .order_by("-session__starts_on", "-pk")
     )
-    course_paths = {e.session.course.path for e in enrolments if e.session.course_id}
-    required = Counter()
-    if course_paths:
-        under = Q()
-        for path in course_paths:
-            under |= Q(path__startswith=path)
-        modules = ModulePage.objects.live().filter(under, required=True)
-        for path in modules.values_list("path", flat=True):
-            required[path[: -ModulePage.steplen]] += 1
+    required = required_modules([e.session.course for e in enrolments if e.session.course_id])
     return [
         LearningRecord(
             enrolment=e,
             modules_done=e.modules_done,
-            modules_required=required[e.session.course.path] if e.session.course_id else 0,
+            modules_required=required.get(e.session.course_id, 0),
         )
         for e in enrolments
     ]
+
+
+def required_modules(courses):
+    """How many live required modules each course has, by course id: one query."""
+    by_path = {course.path: course.pk for course in courses}
+    counts = Counter()
+    if by_path:
+        under = Q()
+        for path in by_path:
+            under |= Q(path__startswith=path)
+        modules = ModulePage.objects.live().filter(under, required=True)
+        for path in modules.values_list("path", flat=True):
+            parent = path[: -ModulePage.steplen]
+            if parent in by_path:
+                counts[by_path[parent]] += 1
+    return counts
 
 
 def remind_modules_left(days):

@@ -1,5 +1,7 @@
 """Admin reports and the admin home dashboard, across sessions, learning and certificates."""
 
+from collections import Counter
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.urls import path, reverse
@@ -13,6 +15,7 @@ from academy.models import AcademyPage, Enrolment, Session
 from certificates.models import Certificate
 from courses.assessment_admin import require_staff, staff_assessments
 from courses.models import AssessmentAttempt
+from courses.services import required_modules
 
 from .reports import NetworkReportView, SessionProgressView, SessionsReportView
 
@@ -94,6 +97,24 @@ def session_progress_link(user, session):
     return [(_("Progress"), "home_session_progress", "table", 35)]
 
 
+def with_progress(sessions):
+    """Set ``progress`` on each course session: the share of its officers' required modules
+    done (in %). Two queries for any number of sessions."""
+    learning = Enrolment.objects.filter(
+        session__in=sessions, state__in=[Enrolment.State.APPROVED, Enrolment.State.COMPLETED]
+    )
+    officers = Counter(learning.values_list("session", flat=True))
+    done = Counter(
+        learning.filter(
+            module_progress__completed_at__isnull=False, module_progress__module__required=True
+        ).values_list("session", flat=True)
+    )
+    required = required_modules([s.course for s in sessions if s.course_id])
+    for session in sessions:
+        total = officers[session.pk] * required.get(session.course_id, 0)
+        session.progress = round(100 * done[session.pk] / total) if total else None
+
+
 class DashboardPanel(Component):
     """What staff have to do: requests to decide, answers to grade, certificates to issue,
     and the coming sessions with how full they are."""
@@ -108,14 +129,15 @@ class DashboardPanel(Component):
     def get_context_data(self, parent_context):
         user = self.user
         coordinated = AcademyPage.objects.coordinated_by(user)
-        sessions = (
+        sessions = list(
             Session.objects.for_staff(user)
             .filter(ends_on__gte=timezone.localdate(), cancelled_at__isnull=True)
             .with_places_taken()
             .annotate(waiting=Count("enrolments", filter=Q(enrolments__state="requested")))
-            .select_related("academy")
+            .select_related("academy", "course")
             .order_by("starts_on")[:DASHBOARD_SESSIONS]
         )
+        with_progress(sessions)
         if user.is_superuser:
             requested = Enrolment.objects.all()
         else:

@@ -55,6 +55,19 @@ def test_the_progress_matrix_exports_to_xlsx_with_the_right_rows(
     assert done[enrolments[0].officer.full_name] == "done"
 
 
+def test_the_dashboard_shows_how_far_each_sessions_officers_are(
+    client, madrid, madrid_coordinator
+):
+    session, modules, (first, second) = course_session(madrid.academy, modules=2, title="Run")
+    complete_module(first, modules[0])
+    client.force_login(madrid_coordinator)
+
+    page = client.get(reverse("wagtailadmin_home")).content.decode()
+
+    row = page.split(">Run <")[1].split("</tr>")[0]
+    assert "25%" in row  # one module done of two, for two officers
+
+
 def test_another_citys_staff_cannot_see_a_session_report(
     client, madrid, lisbon_coordinator, lisbon_trainer
 ):
