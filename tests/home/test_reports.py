@@ -55,9 +55,7 @@ def test_the_progress_matrix_exports_to_xlsx_with_the_right_rows(
     assert done[enrolments[0].officer.full_name] == "done"
 
 
-def test_the_dashboard_shows_how_far_each_sessions_officers_are(
-    client, madrid, madrid_coordinator
-):
+def test_the_dashboard_shows_how_far_each_sessions_officers_are(client, madrid, madrid_coordinator):
     session, modules, (first, second) = course_session(madrid.academy, modules=2, title="Run")
     complete_module(first, modules[0])
     client.force_login(madrid_coordinator)
