@@ -1,0 +1,85 @@
+"""Bad input: forged posts without CSRF tokens, HTML in names shown back, oversized files."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from academy.services import enrol
+from courses.attempts import start_attempt, submit_attempt
+from courses.models import AssessmentPage
+from tests.academy.sessions import make_session
+from tests.courses.builders import build_course
+from tests.factories import UserFactory
+
+SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture
+def csrf_client():
+    return Client(enforce_csrf_checks=True)
+
+
+def test_state_changes_need_the_csrf_token(csrf_client, lisbon, officer, lisbon_coordinator):
+    course = build_course(lisbon.academy, modules=1)
+    session = make_session(lisbon.academy, course=course, capacity=5)
+    enrolment = enrol(officer, session)
+    attempt = start_attempt(officer, AssessmentPage.objects.child_of(course).get().specific)
+    csrf_client.force_login(officer)
+
+    for url in (
+        reverse("session_withdraw", args=[session.pk]),
+        reverse("attempt_save", args=[attempt.pk]),
+        reverse("attempt_submit", args=[attempt.pk]),
+        reverse("profile"),
+        reverse("logout"),
+    ):
+        assert csrf_client.post(url, {"question": "0", "sequence": "0"}).status_code == 403
+    enrolment.refresh_from_db()
+    attempt.refresh_from_db()
+    assert enrolment.state == "approved" and attempt.state == "in_progress"
+
+
+def test_html_in_names_and_answers_is_shown_as_text(client, lisbon, lisbon_trainer):
+    officer = UserFactory(full_name=SCRIPT)
+    course = build_course(lisbon.academy, modules=1)
+    session = make_session(lisbon.academy, course=course, capacity=5, title=SCRIPT)
+    enrol(officer, session)
+    attempt = start_attempt(officer, AssessmentPage.objects.child_of(course).get().specific)
+    submit_attempt(attempt)
+    client.force_login(officer)
+
+    pages = [
+        client.get(reverse("my_learning")),
+        client.get(reverse("session_detail", args=[session.pk])),
+    ]
+    client.force_login(lisbon_trainer)
+    pages += [
+        client.get(reverse("academy_session_enrolments", args=[session.pk])),
+        client.get(reverse("home_session_progress", args=[session.pk])),
+    ]
+
+    for page in pages:
+        content = page.content.decode()
+        assert '<script>alert("x")</script>' not in content
+        assert "<img src=x onerror" not in content
+        assert "&lt;script&gt;" in content
+
+
+def test_an_oversized_import_file_is_refused_with_a_message(client, lisbon, lisbon_coordinator):
+    client.force_login(lisbon_coordinator)
+    big = SimpleUploadedFile("big.csv", b"email,full_name\n" + b"x" * (3 * 1024 * 1024))
+
+    response = client.post(
+        reverse("academy_officer_import"), {"force": lisbon.academy.force.pk, "file": big}
+    )
+
+    assert "larger than 2 MB" in response.content.decode()
+
+
+def test_forged_session_and_enrolment_ids_are_not_found(client, officer, db):
+    client.force_login(officer)
+
+    assert client.post(reverse("session_enrol", args=[999999])).status_code == 404
+    assert client.get(reverse("session_detail", args=[999999])).status_code == 404
+    assert client.get(reverse("attempt", args=[999999])).status_code == 404
