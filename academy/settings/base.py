@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -158,3 +159,7 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Reminders go this many days before a session starts, and before it ends (modules left).
 REMINDER_DAYS = [int(days) for days in env_list("REMINDER_DAYS", "7,1")]
+
+# Background work (bulk certificates, emails) runs in the request by default; production
+# queues it in the database for `manage.py db_worker` (see production.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -39,6 +39,11 @@ if os.environ.get("REDIS_URL"):
         }
     }
 
+# Background work goes to the database queue, run by `manage.py db_worker` next to gunicorn
+# (TASKS_IMMEDIATE=true runs it in the request instead, e.g. for a one-machine trial).
+if not env_bool("TASKS_IMMEDIATE"):
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -522,3 +522,26 @@ def test_fifty_parallel_issues_give_unique_gap_free_serials_and_one_per_enrolmen
     numbers = sorted(Certificate.objects.values_list("number", flat=True))
     assert numbers == list(range(1, 51))
     assert Certificate.objects.values("enrolment").distinct().count() == 50
+
+
+def test_with_the_database_queue_the_worker_issues_a_whole_session(
+    client, lisbon, lisbon_coordinator, django_capture_on_commit_callbacks, settings
+):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    session = make_session(lisbon.academy, capacity=10, certificates_on_completion=False)
+    for _officer in range(2):
+        completed(lisbon.academy, session=session)
+    client.force_login(lisbon_coordinator)
+    url = reverse("certificates_admin_session", args=[session.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    assert "In progress: 0 of 0 issued." in client.get(url).content.decode()
+    assert DBTaskResult.objects.count() == 1
+    call_command("db_worker", batch=True, verbosity=0)
+
+    assert "2 of 2 issued" in client.get(url).content.decode()
+    assert Certificate.objects.count() == 2
