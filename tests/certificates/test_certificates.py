@@ -545,3 +545,28 @@ def test_with_the_database_queue_the_worker_issues_a_whole_session(
 
     assert "2 of 2 issued" in client.get(url).content.decode()
     assert Certificate.objects.count() == 2
+
+
+def test_the_logo_and_signatures_of_a_template_are_printed(lisbon):
+    from certificates.models import Signatory
+    from tests.courses.builders import sample_image
+
+    template = CertificateTemplate(
+        academy=lisbon.academy, name="Signed", kind="attendance", logo=sample_image("Logo")
+    )
+    template.texts = [CertificateText(language="en", title="Attendance", body="{name} came")]
+    template.signatories = [
+        Signatory(
+            name="Ana Luísa Carvalho",
+            function="Director",
+            signature=sample_image("Signature", colour="#000000"),
+        )
+    ]
+    template.save()
+
+    certificate = issue_certificate(completed(lisbon.academy))
+
+    data = certificate.pdf.read()
+    images = [image for page in PdfReader(io.BytesIO(data)).pages for image in page.images]
+    assert len(images) == 2
+    assert "Ana Luísa Carvalho" in pdf_text(data) and "Director" in pdf_text(data)

@@ -115,8 +115,8 @@ def assessment_form(questions=None, pools=None, **changes):
     return nested_form_data(data)
 
 
-def sample_image(title="Neighbourhood walk"):
-    """A real image in the library (a small generated PNG)."""
+def sample_image(title="Neighbourhood walk", colour="#1d4e89"):
+    """A real image in the library (a small generated PNG of one colour)."""
     import io
 
     from django.core.files.images import ImageFile
@@ -124,5 +124,5 @@ def sample_image(title="Neighbourhood walk"):
     from wagtail.images import get_image_model
 
     buffer = io.BytesIO()
-    PILImage.new("RGB", (64, 48), "#1d4e89").save(buffer, format="PNG")
+    PILImage.new("RGB", (64, 48), colour).save(buffer, format="PNG")
     return get_image_model().objects.create(title=title, file=ImageFile(buffer, name="sample.png"))
