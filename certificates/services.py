@@ -314,7 +314,11 @@ def preview_pdf(template, request):
 
     today = timezone.localdate()
     academy = template.academy if template.academy_id else AcademyPage.objects.first()
+    # The coordinator's language, or the first one the template is written in.
+    written = [text.language for text in template.texts.all()]
     language = translation.get_language()
+    if written and language not in written:
+        language = written[0]
     session = SimpleNamespace(
         academy=academy,
         kind=Session.Kind.COURSE

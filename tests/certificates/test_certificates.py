@@ -490,7 +490,7 @@ def test_the_template_preview_is_the_pdf_with_sample_data(client, lisbon, lisbon
         "texts-INITIAL_FORMS": "0",
         "texts-MIN_NUM_FORMS": "0",
         "texts-MAX_NUM_FORMS": "1000",
-        "texts-0-language": "en",
+        "texts-0-language": "pt",
         "texts-0-title": "Diploma of {academy}",
         "texts-0-body": "{name} finished {course}",
         "texts-0-ORDER": "1",
