@@ -9,7 +9,7 @@ PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/academy
 MANAGE := $(PYTHON) manage.py
 
-.PHONY: venv demo serve seed test test-postgres bench lint format messages check-deploy clean
+.PHONY: venv demo serve seed test test-postgres test-e2e test-e2e-postgres bench lint format messages check-deploy clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -34,6 +34,14 @@ test: venv
 
 test-postgres: venv
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Browser journeys in headless Chromium (Debian's `chromium`; CHROMIUM=/path to use another).
+# Screenshots of a failing journey go to test-results/.
+test-e2e: venv
+	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+test-e2e-postgres: venv
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 # Figures, not tests: written to benchmarks/results/ (WeasyPrint needs Pango from the system).
 bench: venv

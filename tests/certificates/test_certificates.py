@@ -540,7 +540,8 @@ def test_with_the_database_queue_the_worker_issues_a_whole_session(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url)
     assert "In progress: 0 of 0 issued." in client.get(url).content.decode()
-    assert DBTaskResult.objects.count() == 1
+    queued = DBTaskResult.objects.filter(task_path__endswith="issue_session_certificates")
+    assert queued.count() == 1  # (Wagtail queues its own reference-index tasks there too)
     call_command("db_worker", batch=True, verbosity=0)
 
     assert "2 of 2 issued" in client.get(url).content.decode()

@@ -1,0 +1,69 @@
+"""Browser journeys: headless Chromium (Debian's, Playwright cannot download its own here)
+against a live server with the demo data. Run with `make test-e2e`."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in the test's thread; the test's own database
+# reads are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def demo(live_server):
+    """The demo network in the live server's database (emails stay unsent)."""
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return live_server.url
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is needed for the browser journeys: {CHROMIUM} is missing.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser, request):
+    """New pages (one per person in the journey); screenshots of them all if the test fails."""
+    pages = []
+
+    def open_page(width=1280, height=900):
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.set_default_timeout(15_000)
+        pages.append(page)
+        return page
+
+    yield open_page
+    failed = getattr(request.node, "report_call", None)
+    if failed is not None and failed.failed:
+        RESULTS.mkdir(exist_ok=True)
+        for number, page in enumerate(pages):
+            page.screenshot(path=RESULTS / f"{request.node.name}-{number}.png", full_page=True)
+
+
+def sign_in(page, base, email, password="demo1234"):
+    page.goto(f"{base}/en/accounts/login/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", password)
+    page.click("form.form-card button[type=submit]")
+    page.wait_for_load_state()
