@@ -8,10 +8,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-# Playwright's sync API runs an event loop in the test's thread; the test's own database
-# reads are still plain synchronous calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 
@@ -31,9 +27,12 @@ def demo(live_server):
 
 
 @pytest.fixture
-def browser():
+def browser(monkeypatch):
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in the test's thread; the test's own
+    # database reads are still plain synchronous calls (set for the journey only).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is needed for the browser journeys: {CHROMIUM} is missing.")
     with sync_playwright() as playwright:
