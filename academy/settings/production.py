@@ -2,6 +2,7 @@
 
 import os
 
+import django
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -41,7 +42,9 @@ if os.environ.get("REDIS_URL"):
 
 # Background work goes to the database queue, run by `manage.py db_worker` next to gunicorn
 # (TASKS_IMMEDIATE=true runs it in the request instead, e.g. for a one-machine trial).
-if not env_bool("TASKS_IMMEDIATE"):
+# On Django 6 the queue's worker expects Django's own tasks while Wagtail 8 (and this
+# project, with it) defines them with the django-tasks backport: the work stays immediate.
+if django.VERSION < (6,) and not env_bool("TASKS_IMMEDIATE"):
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {
