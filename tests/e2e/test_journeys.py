@@ -11,7 +11,7 @@ from courses.models import AssessmentAttempt
 
 from .conftest import sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 OFFICER, COORDINATOR, TRAINER = (
     "officer.nice@academy.example",
