@@ -15,7 +15,8 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from academy.models import AcademyPage, Enrolment, Session
+from academy.models import AcademyPage, Enrolment
+from academy.views import staff_session
 
 from .forms import RevokeForm
 from .models import Certificate
@@ -34,14 +35,6 @@ def managed_certificate(user, pk):
     return get_object_or_404(
         Certificate.objects.for_coordinator(user).select_related("academy", "enrolment"), pk=pk
     )
-
-
-def coordinated_session(user, pk):
-    """A session of an academy ``user`` coordinates; 404 for any other."""
-    sessions = Session.objects.all()
-    if not user.is_superuser:
-        sessions = sessions.filter(academy__in=AcademyPage.objects.coordinated_by(user))
-    return get_object_or_404(sessions.select_related("academy"), pk=pk)
 
 
 class CertificatePDFView(View):
@@ -139,7 +132,7 @@ class SessionCertificatesView(WagtailAdminTemplateMixin, TemplateView):
 
     @cached_property
     def session(self):
-        return coordinated_session(self.request.user, self.kwargs["pk"])
+        return staff_session(self.request.user, self.kwargs["pk"], coordinators_only=True)
 
     def get_page_subtitle(self):
         return self.session.title
@@ -198,7 +191,7 @@ class SessionCertificatesZipView(View):
     """Every valid certificate of a session in one ZIP file."""
 
     def get(self, request, pk):
-        session = coordinated_session(request.user, pk)
+        session = staff_session(request.user, pk, coordinators_only=True)
         certificates = Certificate.objects.valid().filter(enrolment__session=session)
         if not certificates.exists():
             raise Http404

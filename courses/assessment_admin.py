@@ -22,23 +22,8 @@ from wagtail.admin.views.reports import ReportView
 from academy.charts import bar_chart
 from academy.models import AcademyPage
 
-from .attempts import AttemptRefused, grade_response, item_analysis
-from .models import AssessmentAttempt, AssessmentPage, Response
-
-
-def staff_assessments(user):
-    """Assessments under the academies (in every language) where ``user`` is staff."""
-    assessments = AssessmentPage.objects.all()
-    if user.is_superuser:
-        return assessments
-    keys = AcademyPage.objects.staffed_by(user).values_list("translation_key", flat=True)
-    paths = AcademyPage.objects.filter(translation_key__in=list(keys)).values_list(
-        "path", flat=True
-    )
-    under = Q(pk__in=[])
-    for path in paths:
-        under |= Q(path__startswith=path)
-    return assessments.filter(under)
+from .attempts import AttemptRefused, grade_response, item_analysis, staff_assessments
+from .models import AssessmentAttempt, Response
 
 
 def require_staff(view):

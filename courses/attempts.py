@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -347,16 +348,24 @@ def close_overdue_attempts(now=None):
     return closed
 
 
+def staff_assessments(user):
+    """Assessments under the academies (in every language) where ``user`` is staff."""
+    assessments = AssessmentPage.objects.all()
+    if user.is_superuser:
+        return assessments
+    keys = AcademyPage.objects.staffed_by(user).values_list("translation_key", flat=True)
+    paths = AcademyPage.objects.filter(translation_key__in=list(keys)).values_list(
+        "path", flat=True
+    )
+    under = Q(pk__in=[])
+    for path in paths:
+        under |= Q(path__startswith=path)
+    return assessments.filter(under)
+
+
 def may_grade(user, assessment):
     """Trainers and coordinators of the assessment's academy (network admins too)."""
-    if user.is_superuser:
-        return True
-    academies = AcademyPage.objects.staffed_by(user)
-    return any(assessment.is_descendant_of(academy) for academy in academies) or any(
-        assessment.is_descendant_of(version)
-        for academy in academies
-        for version in academy.get_translations()
-    )
+    return staff_assessments(user).filter(pk=assessment.pk).exists()
 
 
 @transaction.atomic

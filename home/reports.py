@@ -9,7 +9,6 @@ from types import SimpleNamespace
 
 import django_filters
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
@@ -20,6 +19,7 @@ from wagtail.admin.views.reports import ReportView
 
 from academy.charts import bar_chart
 from academy.models import AcademyPage, Attendance, Enrolment, Session
+from academy.views import staff_session
 from certificates.models import Certificate
 from courses.attempts import result
 from courses.models import (
@@ -52,8 +52,7 @@ class SessionProgressView(ReportView):
 
     @cached_property
     def session(self):
-        sessions = Session.objects.for_staff(self.request.user).select_related("academy", "course")
-        return get_object_or_404(sessions, pk=self.kwargs["pk"])
+        return staff_session(self.request.user, self.kwargs["pk"])
 
     def get_page_subtitle(self):
         return self.session.title

@@ -13,7 +13,8 @@ from wagtail.admin.ui.components import Component
 
 from academy.models import AcademyPage, Enrolment, Session
 from certificates.models import Certificate
-from courses.assessment_admin import require_staff, staff_assessments
+from courses.assessment_admin import require_staff
+from courses.attempts import staff_assessments
 from courses.models import AssessmentAttempt
 from courses.services import required_modules
 
