@@ -35,18 +35,25 @@ test: venv
 test-postgres: venv
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
+# axe-core (the accessibility rules) comes from npm, pinned by package-lock.json.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 # Browser journeys in headless Chromium (Debian's `chromium`; CHROMIUM=/path to use another).
 # Screenshots of a failing journey go to test-results/.
-test-e2e: venv
+test-e2e: venv $(AXE)
 	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
-test-e2e-postgres: venv
+test-e2e-postgres: venv $(AXE)
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 # Figures, not tests: written to benchmarks/results/ (WeasyPrint needs Pango from the system).
 bench: venv
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(PYTHON) benchmarks/certificates.py
+	$(PYTHON) benchmarks/pages.py
 
 lint: venv
 	$(BIN)/ruff check .
@@ -70,4 +77,4 @@ check-deploy: venv
 	$(MANAGE) check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) .venv-next .pytest_cache
+	rm -rf $(VENV) .venv-next .pytest_cache node_modules

@@ -1,9 +1,12 @@
 """The officer's account on the public site: sign-up, email confirmation, profile."""
 
+from axes.utils import reset as reset_sign_in_failures
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.messages.views import SuccessMessageMixin
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -75,7 +78,36 @@ password_reset = auth_views.PasswordResetView.as_view(
     email_template_name="registration/password_reset_email.txt",
     html_email_template_name="registration/password_reset_email.html",
 )
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(post_reset_login=True)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A new password chosen from the emailed link; it also lifts a sign-in lockout of the
+    account, so "reset your password" is a way out for a locked-out officer."""
+
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        reset_sign_in_failures(username=form.user.get_username())
+        return response
+
+
+password_reset_confirm = PasswordResetConfirmView.as_view()
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """The sign-in page after too many wrong passwords for one account from one address
+    (django-axes calls this): says for how long and how to get out, keeps the address typed.
+    Served for the admin's sign-in too."""
+    form = AuthenticationForm(request, initial={"username": request.POST.get("username", "")})
+    context = {
+        "form": form,
+        "locked_out": True,
+        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "next": request.POST.get("next", ""),
+    }
+    return render(request, "registration/login.html", context, status=429)
 
 
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):

@@ -39,3 +39,57 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+
+
+PRODUCTION_PROBE = """
+import django
+django.setup()
+from django.core.management import call_command
+from django.conf import settings
+from django.test import Client
+from django.test.utils import override_settings
+call_command("migrate", verbosity=0)
+# Static files are not collected for the probe: plain storage instead of the manifest.
+override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
+client = Client(HTTP_HOST="academy.example")
+login = client.get("/en/accounts/login/", secure=True)
+missing = client.get("/en/no-such-page/", secure=True)
+insecure = client.get("/en/accounts/login/")
+print(login.status_code, missing.status_code, insecure.status_code, insecure["Location"])
+print(login.cookies["csrftoken"]["secure"], login["Strict-Transport-Security"])
+print(login["Content-Security-Policy"])
+print("Traceback" in missing.content.decode(), "DEBUG = True" in missing.content.decode())
+"""
+
+
+def test_production_answers_securely(tmp_path):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="academy.settings.production",
+        SECRET_KEY="y" * 20 + "-production-like-secret-key-for-the-probe",
+        ALLOWED_HOSTS="academy.example",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'probe.sqlite3'}",
+        STATIC_ROOT=str(tmp_path / "static"),
+        MEDIA_ROOT=str(tmp_path / "media"),
+    )
+    result = subprocess.run(  # noqa: S603 (our own probe script, no outside input)
+        [sys.executable, "-c", PRODUCTION_PROBE],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    statuses, cookies, policy, debug = result.stdout.strip().splitlines()
+
+    assert statuses == "200 404 301 https://academy.example/en/accounts/login/"
+    assert cookies.startswith("True max-age=31536000")
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert debug == "False False"

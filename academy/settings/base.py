@@ -1,5 +1,6 @@
 """Settings shared by every environment; secrets and services come from the environment."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks_db",
+    "csp",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "academy.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,7 +67,48 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into our own page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in lockout (django-axes, attempts kept in the database so every app server sees
+# them): five wrong passwords for one account from one address lock that pair for
+# 15 minutes; the public and the admin sign-in pages both go through it.
+# Axes' backend refuses a locked-out pair and otherwise passes (it is first, so sessions
+# started without naming a backend load users through it); Django's checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Django's and Wagtail's sign-in forms both post the address as "username".
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_CALLABLE = "academy.account_views.locked_out"
+AXES_VERBOSE = False
+
+# Content-Security-Policy of the public site (django-csp): no inline script or style, no
+# plugins, forms post only here. Videos are frames of the trainer's chosen provider
+# (cross-origin, so they cannot script our pages). The Wagtail admin is left out: its
+# editor still relies on inline styles.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *env_list("CSP_IMG_SRC")],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["https:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
 
 ROOT_URLCONF = "academy.urls"
 

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.urls import reverse
 from wagtail.models import Page
 
@@ -57,7 +58,9 @@ def test_demo_staff_sign_in_to_the_admin_with_their_city_only(demo, client, city
     own_academy = AcademyPage.objects.in_default_locale().get(slug=city)
     other_academy = AcademyPage.objects.in_default_locale().get(slug=other)
     for role in ("coordinator", "trainer"):
-        assert client.login(username=f"{role}.{city}@academy.example", password="demo1234")
+        assert client.login(
+            request=HttpRequest(), username=f"{role}.{city}@academy.example", password="demo1234"
+        )
         assert client.get(reverse("wagtailadmin_home")).status_code == 200
         own_edit = client.get(reverse("wagtailadmin_pages:edit", args=[own_academy.pk]))
         assert own_edit.status_code == 200
@@ -69,7 +72,9 @@ def test_demo_staff_sign_in_to_the_admin_with_their_city_only(demo, client, city
 
 
 def test_demo_officer_cannot_enter_the_admin(demo, client):
-    assert client.login(username="officer.lisbon@academy.example", password="demo1234")
+    assert client.login(
+        request=HttpRequest(), username="officer.lisbon@academy.example", password="demo1234"
+    )
 
     response = client.get(reverse("wagtailadmin_home"))
 
@@ -78,7 +83,9 @@ def test_demo_officer_cannot_enter_the_admin(demo, client):
 
 
 def test_demo_admin_is_a_network_admin(demo, client):
-    assert client.login(username="admin@academy.example", password="demo1234")
+    assert client.login(
+        request=HttpRequest(), username="admin@academy.example", password="demo1234"
+    )
 
     assert client.get(reverse("academy_onboard_city")).status_code == 200
 

@@ -1,0 +1,136 @@
+"""Password guessing: five wrong passwords for one account from one address pause its
+sign-in for 15 minutes, on the public and the admin sign-in pages, with a clear message."""
+
+import datetime
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from tests.factories import UserFactory
+
+PASSWORD = "correct horse battery staple"
+
+
+def sign_in(client, email, password, address="203.0.113.7", language="en"):
+    with translation.override(language):
+        url = reverse("login")
+    return client.post(url, {"username": email, "password": password}, REMOTE_ADDR=address)
+
+
+def guess(client, email, times=5, **kwargs):
+    for _ in range(times):
+        response = sign_in(client, email, "wrong password", **kwargs)
+    return response
+
+
+@pytest.mark.django_db
+def test_fifth_wrong_password_pauses_the_account_with_a_clear_message(client):
+    officer = UserFactory()
+
+    assert guess(client, officer.email, times=4).status_code == 200  # the usual form error
+    response = sign_in(client, officer.email, "wrong again")
+
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Too many wrong passwords for this account" in page
+    assert "15 minutes" in page
+    assert f'value="{officer.email}"' in page  # what was typed is kept
+    assert reverse("password_reset") in page
+
+
+@pytest.mark.django_db
+def test_right_password_is_refused_while_the_account_is_paused(client):
+    officer = UserFactory()
+    guess(client, officer.email)
+
+    response = sign_in(client, officer.email, PASSWORD)
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_message_is_in_the_language_of_the_page(client):
+    officer = UserFactory()
+
+    response = guess(client, officer.email, language="fr")
+
+    assert response.status_code == 429
+    assert "Trop de mots de passe erronés" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_sign_in_is_paused_too(client):
+    trainer = UserFactory(is_staff=True)
+    for _ in range(5):
+        client.post(
+            reverse("wagtailadmin_login"),
+            {"username": trainer.email, "password": "wrong"},
+            REMOTE_ADDR="203.0.113.9",
+        )
+
+    response = client.post(
+        reverse("wagtailadmin_login"),
+        {"username": trainer.email, "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.9",
+    )
+
+    assert response.status_code == 429
+    assert "Too many wrong passwords" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_guesses_from_one_address_do_not_lock_the_officer_out_elsewhere(client):
+    officer = UserFactory()
+    guess(client, officer.email, address="198.51.100.66")
+
+    response = sign_in(client, officer.email, PASSWORD, address="203.0.113.7")
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(officer.pk)
+
+
+@pytest.mark.django_db
+def test_a_successful_sign_in_clears_earlier_mistakes(client):
+    officer = UserFactory()
+    guess(client, officer.email, times=4)
+    assert sign_in(client, officer.email, PASSWORD).status_code == 302
+    client.logout()
+
+    response = guess(client, officer.email, times=4)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_sign_in_works_again_after_the_pause(client):
+    officer = UserFactory()
+    guess(client, officer.email)
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=16))
+
+    assert sign_in(client, officer.email, PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_choosing_a_new_password_by_email_lifts_the_pause(client):
+    officer = UserFactory()
+    guess(client, officer.email)
+    uid = urlsafe_base64_encode(force_bytes(officer.pk))
+    token = default_token_generator.make_token(officer)
+    with translation.override("en"):
+        link = reverse("password_reset_confirm", args=[uid, token])
+    form_url = client.get(link)["Location"]  # Django swaps the token for a session marker
+
+    response = client.post(
+        form_url,
+        {"new_password1": "a new Long passphrase 42", "new_password2": "a new Long passphrase 42"},
+    )
+
+    assert response.status_code == 302
+    client.logout()
+    assert sign_in(client, officer.email, "a new Long passphrase 42").status_code == 302
