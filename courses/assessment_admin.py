@@ -20,6 +20,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 
 from academy.charts import bar_chart
+from academy.exports import FormulaSafeExportMixin
 from academy.models import AcademyPage
 
 from .attempts import AttemptRefused, grade_response, item_analysis, staff_assessments
@@ -97,7 +98,7 @@ class AssessmentReportMixin:
         )
 
 
-class AssessmentResultsView(AssessmentReportMixin, ReportView):
+class AssessmentResultsView(FormulaSafeExportMixin, AssessmentReportMixin, ReportView):
     """Every submitted attempt: who, when, how long, score; with a summary above."""
 
     page_title = gettext_lazy("Results")
@@ -181,7 +182,7 @@ class AssessmentResultsView(AssessmentReportMixin, ReportView):
         return context
 
 
-class ItemAnalysisView(AssessmentReportMixin, ReportView):
+class ItemAnalysisView(FormulaSafeExportMixin, AssessmentReportMixin, ReportView):
     """Per question: facility and discrimination indexes and how often each choice was picked."""
 
     page_title = gettext_lazy("Item analysis")

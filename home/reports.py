@@ -18,6 +18,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
 from academy.charts import bar_chart
+from academy.exports import FormulaSafeExportMixin
 from academy.models import AcademyPage, Attendance, Enrolment, Session
 from academy.views import staff_session
 from certificates.models import Certificate
@@ -38,7 +39,7 @@ def _minutes(seconds):
     return round(seconds / 60) if seconds else 0
 
 
-class SessionProgressView(ReportView):
+class SessionProgressView(FormulaSafeExportMixin, ReportView):
     """The progress matrix of a session: officers × modules, with time spent, assessment
     results, attendance and certificate. A constant number of queries at any size."""
 
@@ -178,7 +179,7 @@ class SessionProgressView(ReportView):
         return {**super().get_context_data(**kwargs), "session": self.session}
 
 
-class NetworkReportView(ReportView):
+class NetworkReportView(FormulaSafeExportMixin, ReportView):
     """For network admins: officers trained per academy and force, cross-city exchanges,
     Exchange Days and peer reviews held."""
 
@@ -277,7 +278,7 @@ class SessionFilterSet(WagtailFilterSet):
         fields = ["academy", "course", "kind", "starts_on"]
 
 
-class SessionsReportView(ReportView):
+class SessionsReportView(FormulaSafeExportMixin, ReportView):
     """Per session: places, requests waiting, completion and pass rates, certificates issued,
     revoked and reissued; with completions per month drawn above."""
 

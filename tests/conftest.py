@@ -1,3 +1,6 @@
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
 import pytest
 from django.core.cache import cache
 from django.utils import translation
@@ -87,3 +90,35 @@ def pytest_report_header(config):
     from django.conf import settings
 
     return f"database: {settings.DATABASES['default']['ENGINE']}"
+
+
+class LocalServer(str):
+    """The address of a web server on this machine (a string), and the paths asked of it:
+    SSRF tests point user input at it and assert nothing came."""
+
+    hits: list
+
+
+@pytest.fixture
+def local_server():
+    address = None
+
+    class CountingHandler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the standard library's name
+            address.hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+
+        do_POST = do_HEAD = do_GET  # noqa: N815
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), CountingHandler)
+    address = LocalServer(f"http://127.0.0.1:{server.server_port}")
+    address.hits = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield address
+    server.shutdown()

