@@ -2,11 +2,11 @@ from django import forms
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.account import BaseSettingsPanel
 from wagtail.permissions import register_permission_policy
 
+from .admin_access import RoleMenuItem, is_coordinator_somewhere, is_network_admin
 from .models import AcademyPage, Session, User
 from .views import (
     CancelSessionView,
@@ -51,28 +51,25 @@ def register_onboarding_url():
     ]
 
 
-class NetworkAdminMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.is_superuser
-
-
 @hooks.register("register_settings_menu_item")
 def register_onboarding_menu_item():
-    return NetworkAdminMenuItem(
-        _("Onboard a host city"), reverse("academy_onboard_city"), icon_name="site", order=50
+    return RoleMenuItem(
+        _("Onboard a host city"),
+        reverse("academy_onboard_city"),
+        icon_name="site",
+        order=50,
+        role=is_network_admin,
     )
-
-
-class OfficerImportMenuItem(MenuItem):
-    def is_shown(self, request):
-        user = request.user
-        return user.is_superuser or AcademyPage.objects.coordinated_by(user).exists()
 
 
 @hooks.register("register_admin_menu_item")
 def register_officer_import_menu_item():
-    return OfficerImportMenuItem(
-        _("Import officers"), reverse("academy_officer_import"), icon_name="group", order=260
+    return RoleMenuItem(
+        _("Import officers"),
+        reverse("academy_officer_import"),
+        icon_name="group",
+        order=260,
+        role=is_coordinator_somewhere,
     )
 
 

@@ -4,7 +4,6 @@ import tempfile
 import zipfile
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -15,7 +14,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from academy.models import AcademyPage, Enrolment
+from academy.models import Enrolment
 from academy.views import staff_session
 
 from .forms import RevokeForm
@@ -208,15 +207,3 @@ class SessionCertificatesZipView(View):
             filename=f"certificates-session-{session.pk}.zip",
             content_type="application/zip",
         )
-
-
-def require_coordinator(view):
-    """Admin views here are for coordinators (of some academy) and network admins."""
-
-    def wrapped(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_superuser or AcademyPage.objects.coordinated_by(user).exists()):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped

@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from academy.admin_access import require_coordinator
 from academy.models import AcademyPage
 
 from .admin_views import (
@@ -12,7 +13,6 @@ from .admin_views import (
     RevokeCertificateView,
     SessionCertificatesView,
     SessionCertificatesZipView,
-    require_coordinator,
 )
 from .models import Certificate, CertificateTemplate
 from .viewsets import CertificateTemplateViewSet, CertificateViewSet, CityCoordinatorPolicy

@@ -7,7 +7,6 @@ from statistics import median
 from types import SimpleNamespace
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -21,20 +20,9 @@ from wagtail.admin.views.reports import ReportView
 
 from academy.charts import bar_chart
 from academy.exports import FormulaSafeExportMixin
-from academy.models import AcademyPage
 
 from .attempts import AttemptRefused, grade_response, item_analysis, staff_assessments
 from .models import AssessmentAttempt, Response
-
-
-def require_staff(view):
-    def wrapped(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_superuser or AcademyPage.objects.staffed_by(user).exists()):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 class AssessmentsView(WagtailAdminTemplateMixin, TemplateView):

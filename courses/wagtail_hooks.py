@@ -1,10 +1,10 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from academy.admin_access import RoleMenuItem, is_staff_somewhere, report_paths, require_staff
 from academy.models import AcademyPage
 
 from .assessment_admin import (
@@ -13,7 +13,6 @@ from .assessment_admin import (
     GradeAttemptView,
     GradingQueueView,
     ItemAnalysisView,
-    require_staff,
 )
 from .models import Theme
 from .views import NetworkCoursesView
@@ -40,23 +39,19 @@ def register_network_courses_url():
 
 @hooks.register("register_admin_urls")
 def register_assessment_urls():
-    results = require_staff(AssessmentResultsView.as_view())
-    results_only = require_staff(AssessmentResultsView.as_view(results_only=True))
-    items = require_staff(ItemAnalysisView.as_view())
-    items_only = require_staff(ItemAnalysisView.as_view(results_only=True))
     return [
         path("assessments/", require_staff(AssessmentsView.as_view()), name="courses_assessments"),
-        path("assessments/<int:pk>/results/", results, name="courses_assessment_results"),
-        path(
-            "assessments/<int:pk>/results/results/",
-            results_only,
-            name="courses_assessment_results_results",
+        *report_paths(
+            "assessments/<int:pk>/results/",
+            AssessmentResultsView,
+            "courses_assessment_results",
+            require_staff,
         ),
-        path("assessments/<int:pk>/items/", items, name="courses_assessment_items"),
-        path(
-            "assessments/<int:pk>/items/results/",
-            items_only,
-            name="courses_assessment_items_results",
+        *report_paths(
+            "assessments/<int:pk>/items/",
+            ItemAnalysisView,
+            "courses_assessment_items",
+            require_staff,
         ),
         path("grading/", require_staff(GradingQueueView.as_view()), name="courses_grading_queue"),
         path(
@@ -67,32 +62,38 @@ def register_assessment_urls():
     ]
 
 
-class StaffMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.is_superuser or AcademyPage.objects.staffed_by(request.user).exists()
-
-
 @hooks.register("register_reports_menu_item")
 def register_assessments_report_menu_item():
-    return StaffMenuItem(
-        _("Assessments"), reverse("courses_assessments"), icon_name="tasks", order=700
+    return RoleMenuItem(
+        _("Assessments"),
+        reverse("courses_assessments"),
+        icon_name="tasks",
+        order=700,
+        role=is_staff_somewhere,
     )
 
 
 @hooks.register("register_admin_menu_item")
 def register_grading_queue_menu_item():
-    return StaffMenuItem(
-        _("Grading queue"), reverse("courses_grading_queue"), icon_name="edit", order=255
+    return RoleMenuItem(
+        _("Grading queue"),
+        reverse("courses_grading_queue"),
+        icon_name="edit",
+        order=255,
+        role=is_staff_somewhere,
     )
 
 
-class CoordinatorMenuItem(MenuItem):
-    def is_shown(self, request):
-        return AcademyPage.objects.coordinated_by(request.user).exists()
+def coordinates_an_academy(user):
+    return AcademyPage.objects.coordinated_by(user).exists()
 
 
 @hooks.register("register_admin_menu_item")
 def register_network_courses_menu_item():
-    return CoordinatorMenuItem(
-        _("Network courses"), reverse("courses_network"), icon_name="copy", order=250
+    return RoleMenuItem(
+        _("Network courses"),
+        reverse("courses_network"),
+        icon_name="copy",
+        order=250,
+        role=coordinates_an_academy,
     )

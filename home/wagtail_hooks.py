@@ -2,18 +2,23 @@
 
 from collections import Counter
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
+from academy.admin_access import (
+    RoleMenuItem,
+    is_network_admin,
+    is_staff_somewhere,
+    network_admins_only,
+    report_paths,
+    require_staff,
+)
 from academy.models import AcademyPage, Enrolment, Session
 from certificates.models import Certificate
-from courses.assessment_admin import require_staff
 from courses.attempts import staff_assessments
 from courses.models import AssessmentAttempt
 from courses.services import required_modules
@@ -23,73 +28,43 @@ from .reports import NetworkReportView, SessionProgressView, SessionsReportView
 DASHBOARD_SESSIONS = 8
 
 
-def network_admins_only(view):
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_superuser:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 @hooks.register("register_admin_urls")
 def register_report_urls():
     return [
-        path(
+        *report_paths(
             "sessions/<int:pk>/progress/",
-            require_staff(SessionProgressView.as_view()),
-            name="home_session_progress",
+            SessionProgressView,
+            "home_session_progress",
+            require_staff,
         ),
-        path(
-            "sessions/<int:pk>/progress/results/",
-            require_staff(SessionProgressView.as_view(results_only=True)),
-            name="home_session_progress_results",
+        *report_paths(
+            "reports/sessions/", SessionsReportView, "home_sessions_report", require_staff
         ),
-        path(
-            "reports/sessions/",
-            require_staff(SessionsReportView.as_view()),
-            name="home_sessions_report",
-        ),
-        path(
-            "reports/sessions/results/",
-            require_staff(SessionsReportView.as_view(results_only=True)),
-            name="home_sessions_report_results",
-        ),
-        path(
-            "reports/network/",
-            network_admins_only(NetworkReportView.as_view()),
-            name="home_network_report",
-        ),
-        path(
-            "reports/network/results/",
-            network_admins_only(NetworkReportView.as_view(results_only=True)),
-            name="home_network_report_results",
+        *report_paths(
+            "reports/network/", NetworkReportView, "home_network_report", network_admins_only
         ),
     ]
 
 
-class StaffMenuItem(MenuItem):
-    def is_shown(self, request):
-        user = request.user
-        return user.is_superuser or AcademyPage.objects.staffed_by(user).exists()
-
-
 @hooks.register("register_reports_menu_item")
 def register_sessions_report_menu_item():
-    return StaffMenuItem(
-        _("Sessions"), reverse("home_sessions_report"), icon_name="date", order=705
+    return RoleMenuItem(
+        _("Sessions"),
+        reverse("home_sessions_report"),
+        icon_name="date",
+        order=705,
+        role=is_staff_somewhere,
     )
-
-
-class NetworkAdminMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.is_superuser
 
 
 @hooks.register("register_reports_menu_item")
 def register_network_report_menu_item():
-    return NetworkAdminMenuItem(
-        _("Network"), reverse("home_network_report"), icon_name="globe", order=710
+    return RoleMenuItem(
+        _("Network"),
+        reverse("home_network_report"),
+        icon_name="globe",
+        order=710,
+        role=is_network_admin,
     )
 
 
