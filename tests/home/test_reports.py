@@ -11,6 +11,7 @@ from academy.services import complete, enrol
 from certificates.services import issue_certificate
 from courses.models import ModulePage
 from courses.services import complete_module, record_visit
+from home.reports import ProgressRows, SessionProgressView
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
 from tests.factories import UserFactory
@@ -164,3 +165,36 @@ def test_the_sessions_report_gives_rates_and_certificates_of_the_citys_sessions(
     row = next(line for line in lines if line.startswith("Madrid Exchange Day"))
     # places, waiting, completed, completion rate, pass rate, certificates, revoked, reissued
     assert row.split(",")[3:] == ["2", "0", "1", "50", "", "1", "0", "0"]
+
+
+def test_the_progress_matrix_sorts_by_modules_done_across_pages(
+    client, madrid, madrid_coordinator, monkeypatch
+):
+    session, modules, enrolments = course_session(madrid.academy, modules=3, officers=5)
+    for count, enrolment in zip([0, 3, 1, 2, 0], enrolments, strict=True):
+        for module in modules[:count]:
+            complete_module(enrolment, module)
+    monkeypatch.setattr(SessionProgressView, "paginate_by", 2)
+    client.force_login(madrid_coordinator)
+    url = reverse("home_session_progress", args=[session.pk])
+
+    first = client.get(url, {"ordering": "progress"}).context["object_list"]
+    second = client.get(url, {"ordering": "progress", "p": 2}).context["object_list"]
+
+    assert [row.done for row in first] == [3, 2]
+    assert [row.done for row in second] == [1, 0]
+    assert first[0].officer == enrolments[1].officer.full_name
+
+
+def test_the_progress_export_has_every_officer_once_whatever_its_length(
+    client, madrid, madrid_coordinator, monkeypatch
+):
+    session, _modules, enrolments = course_session(madrid.academy, officers=5)
+    monkeypatch.setattr(ProgressRows, "CHUNK", 2)
+    client.force_login(madrid_coordinator)
+
+    response = client.get(reverse("home_session_progress", args=[session.pk]), {"export": "csv"})
+
+    lines = b"".join(response.streaming_content).decode().splitlines()[1:]
+    names = sorted(line.split(",")[0] for line in lines)
+    assert names == sorted(enrolment.officer.full_name for enrolment in enrolments)
