@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import logging
 import re
 import secrets
 from functools import lru_cache
@@ -26,6 +27,8 @@ from .models import (
     SerialCounter,
 )
 from .rendering import RenderError, render_pdf
+
+logger = logging.getLogger(__name__)
 
 CODE_PATTERN = re.compile(r"^[A-Z2-7]{32}$")
 
@@ -165,8 +168,16 @@ def _image(image_id):
         return None
     from wagtail.images import get_image_model
 
-    image = get_image_model().objects.filter(pk=image_id).only("file").first()
-    return _image_data_uri(image.pk, image.file.name) if image else None
+    image = get_image_model().objects.filter(pk=image_id).only("file", "title").first()
+    if image is None:
+        return None
+    try:
+        return _image_data_uri(image.pk, image.file.name)
+    except OSError as error:  # the image's file is gone from the media storage
+        raise RenderError(
+            _("The image “%(title)s” of the certificate cannot be read: upload it again.")
+            % {"title": image.title}
+        ) from error
 
 
 def draw(snapshot, code):
@@ -369,15 +380,25 @@ def issue_session_certificates(batch_id):
         total=len(enrolments), started_at=timezone.now()
     )
     issued, errors = 0, []
-    for enrolment_id in enrolments:
-        try:
-            issue_certificate(Enrolment(pk=enrolment_id), by=batch.requested_by)
-        except (CertificateRefused, RenderError) as error:
-            errors.append({"enrolment": enrolment_id, "error": str(error)})
-        else:
-            issued += 1
-        CertificateBatch.objects.filter(pk=batch.pk).update(issued=issued, failed=len(errors))
-    CertificateBatch.objects.filter(pk=batch.pk).update(errors=errors, finished_at=timezone.now())
+    try:
+        for enrolment_id in enrolments:
+            try:
+                issue_certificate(Enrolment(pk=enrolment_id), by=batch.requested_by)
+            except (CertificateRefused, RenderError) as error:
+                errors.append({"enrolment": enrolment_id, "error": str(error)})
+            except Exception:
+                # Not the officer's fault nor the coordinator's: logged for the technical
+                # team; the batch goes on with the others.
+                logger.exception("Certificate of enrolment %s could not be issued", enrolment_id)
+                errors.append({"enrolment": enrolment_id, "error": _("An unexpected error.")})
+            else:
+                issued += 1
+            CertificateBatch.objects.filter(pk=batch.pk).update(issued=issued, failed=len(errors))
+    finally:
+        # Whatever happened, the batch ends: its page stops waiting and allows a new one.
+        CertificateBatch.objects.filter(pk=batch.pk).update(
+            errors=errors, finished_at=timezone.now()
+        )
 
 
 @task()

@@ -553,3 +553,57 @@ def test_the_logo_and_signatures_of_a_template_are_printed(lisbon):
     images = [image for page in PdfReader(io.BytesIO(data)).pages for image in page.images]
     assert len(images) == 2
     assert "Ana Luísa Carvalho" in pdf_text(data) and "Director" in pdf_text(data)
+
+
+def test_a_lost_image_file_is_explained_and_the_batch_still_finishes(
+    client, lisbon, lisbon_coordinator, django_capture_on_commit_callbacks
+):
+    from tests.courses.builders import sample_image
+
+    logo = sample_image("Harbour logo")
+    template = CertificateTemplate(
+        academy=lisbon.academy, name="Lost", kind="attendance", logo=logo
+    )
+    template.texts = [CertificateText(language="en", title="Attendance", body="{name} came")]
+    template.save()
+    logo.file.storage.delete(logo.file.name)
+    session = make_session(lisbon.academy, capacity=10, certificates_on_completion=False)
+    for _officer in range(2):
+        completed(lisbon.academy, session=session)
+    client.force_login(lisbon_coordinator)
+    url = reverse("certificates_admin_session", args=[session.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+
+    page = client.get(url).content.decode()
+    assert "0 of 2 issued" in page and "In progress" not in page
+    assert "The image “Harbour logo” of the certificate cannot be read" in page
+    assert Certificate.objects.count() == 0
+
+
+def test_an_unexpected_failure_of_one_certificate_does_not_stop_the_batch(
+    client, lisbon, lisbon_coordinator, django_capture_on_commit_callbacks, monkeypatch
+):
+    from certificates import services
+
+    session = make_session(lisbon.academy, capacity=10, certificates_on_completion=False)
+    first, second = (completed(lisbon.academy, session=session) for _officer in range(2))
+    real_issue = services.issue_certificate
+
+    def issue_or_crash(enrolment, **kwargs):
+        if enrolment.pk == first.pk:
+            raise RuntimeError("storage unavailable")
+        return real_issue(enrolment, **kwargs)
+
+    monkeypatch.setattr(services, "issue_certificate", issue_or_crash)
+    client.force_login(lisbon_coordinator)
+    url = reverse("certificates_admin_session", args=[session.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+
+    page = client.get(url).content.decode()
+    assert "1 of 2 issued" in page and "In progress" not in page
+    assert "An unexpected error." in page and "storage unavailable" not in page
+    assert list(Certificate.objects.values_list("enrolment", flat=True)) == [second.pk]
