@@ -13,6 +13,7 @@ from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import AdminPageChooser
 from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
@@ -66,6 +67,16 @@ class SessionForm(WagtailAdminModelForm):
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
+        # Wagtail words a page chooser's button ("Choose a page (Academy)") once, in the
+        # language active when the admin's forms are first built: worded again here, in
+        # the language of the user in front of the form.
+        for name in ("academy", "course"):
+            chooser = self.fields[name].widget
+            self.fields[name].widget = AdminPageChooser(
+                target_models=chooser.target_models,
+                can_choose_root=chooser.can_choose_root,
+                user_perms=chooser.user_perms,
+            )
         if for_user is None:
             return
         academies = AcademyPage.objects.in_default_locale()

@@ -44,10 +44,7 @@ def screenshot(page, name):
 
 
 def open_page_chooser(page, field):
-    """Open the page chooser of a form's field."""
-    # Found by its field: the button's label is frozen in the language active when the
-    # admin's URLs were first loaded (French here: seed_demo loads them while writing to a
-    # French-speaking officer), whatever the language of the admin.
+    """Open the page chooser of a form's field (found by the field, not by its words)."""
     page.locator(f"#id_{field}-chooser").get_by_role("button").click()
 
 
