@@ -9,7 +9,7 @@ PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/academy
 MANAGE := $(PYTHON) manage.py
 
-.PHONY: venv demo serve seed test test-postgres test-e2e test-e2e-postgres bench lint format messages check-deploy clean
+.PHONY: venv demo serve seed test test-postgres test-e2e test-e2e-postgres bench load lint format messages check-deploy clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -54,6 +54,21 @@ bench: venv
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(PYTHON) benchmarks/certificates.py
 	$(PYTHON) benchmarks/pages.py
+
+# The site under load on this machine: PostgreSQL database recreated and seeded at
+# LOAD_SCALE, gunicorn on 127.0.0.1, locust's officers, then the records checked.
+# Results in loadtest/results/latest.md; exits non-zero if a rule of the records broke.
+POSTGRES_LOAD_URL ?= postgres://postgres@127.0.0.1:5432/academy_load
+LOAD_SCALE ?= 1
+LOAD_USERS ?= 40
+LOAD_RATE ?= 10
+LOAD_TIME ?= 60s
+LOAD_WORKERS ?= 3
+load: venv
+	$(BIN)/pip install --quiet -e ".[load]"
+	POSTGRES_LOAD_URL=$(POSTGRES_LOAD_URL) LOAD_SCALE=$(LOAD_SCALE) LOAD_USERS=$(LOAD_USERS) \
+	LOAD_RATE=$(LOAD_RATE) LOAD_TIME=$(LOAD_TIME) LOAD_WORKERS=$(LOAD_WORKERS) \
+	$(PYTHON) -m loadtest.run
 
 lint: venv
 	$(BIN)/ruff check .

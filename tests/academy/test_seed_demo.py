@@ -121,3 +121,107 @@ def test_each_demo_officer_learns_in_other_cities_and_waits_for_a_place_at_home(
         assert 0 < records["approved"].modules_done < records["approved"].modules_required
         assert records["completed"].enrolment.session.kind == "exchange_day"
     assert Enrolment.objects.filter(state="requested").count() == len(CITIES)
+
+
+# The large network for load tests: seed_demo --scale N
+
+
+SMALL_SCALE = 0.05
+
+
+@pytest.fixture
+def small_network(demo):
+    call_command("seed_demo", "--scale", str(SMALL_SCALE), stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def large_network_counts():
+    from courses.models import AssessmentAttempt, CoursePage, ModulePage, ModuleProgress
+    from home.demo_scale import scale_officers
+
+    officers = scale_officers()
+    enrolments = Enrolment.objects.filter(officer__in=officers)
+    return {
+        "pages": Page.objects.count(),
+        "courses": CoursePage.objects.count(),
+        "modules": ModulePage.objects.count(),
+        "officers": officers.count(),
+        "approved": enrolments.filter(state="approved").count(),
+        "requested": enrolments.filter(state="requested").count(),
+        "progress": ModuleProgress.objects.filter(enrolment__in=enrolments).count(),
+        "attempts": AssessmentAttempt.objects.filter(officer__in=officers).count(),
+    }
+
+
+def test_a_scale_promises_figures_that_grow_linearly():
+    from home.demo_scale import NetworkSize
+
+    figures = {
+        scale: (size.courses, size.modules, size.officers, size.progress_rows)
+        for scale, size in ((n, NetworkSize.at(n)) for n in (1, 10))
+    }
+
+    assert figures == {1: (4, 40, 1_000, 10_000), 10: (40, 400, 10_000, 100_000)}
+
+
+def test_seed_demo_at_a_small_scale_builds_what_it_promises(demo):
+    from courses.models import CoursePage, ModulePage
+    from home.demo_scale import NetworkSize
+
+    demo_courses, demo_modules = CoursePage.objects.count(), ModulePage.objects.count()
+    size = NetworkSize.at(SMALL_SCALE)
+
+    call_command("seed_demo", "--scale", str(SMALL_SCALE), stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    counts = large_network_counts()
+    assert (size.courses, size.officers) == (1, 50)
+    assert counts["courses"] - demo_courses == size.courses
+    assert counts["modules"] - demo_modules == size.modules == 10
+    assert counts["officers"] == counts["approved"] == size.officers
+    assert counts["progress"] == size.progress_rows == 500
+    assert counts["requested"] == size.requested > 0
+    assert counts["attempts"] == size.attempts == 5
+
+
+def test_the_large_network_never_gives_more_places_than_a_session_has(small_network):
+    from academy.models import Session
+    from home.demo_scale import scale_officers
+
+    used = Enrolment.objects.filter(officer__in=scale_officers()).values("session")
+    sessions = Session.objects.with_places_taken().filter(pk__in=used)
+
+    assert sessions.count() >= 2
+    assert [s.pk for s in sessions if s.places_taken > s.capacity] == []
+
+
+def test_seed_demo_at_the_same_scale_again_adds_nothing(small_network, capsys):
+    before = large_network_counts()
+
+    call_command("seed_demo", "--scale", str(SMALL_SCALE))
+
+    assert large_network_counts() == before
+    assert "already there" in capsys.readouterr().out
+
+
+def test_seed_demo_at_another_scale_says_why_it_stops(small_network):
+    from django.core.management.base import CommandError
+
+    before = large_network_counts()
+
+    with pytest.raises(CommandError, match="already holds a large network of 50 officers"):
+        call_command("seed_demo", "--scale", "0.1", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert large_network_counts() == before
+
+
+def test_an_officer_of_the_large_network_signs_in_and_follows_their_course(small_network, client):
+    from home.demo_scale import scale_officers
+
+    officer = scale_officers().order_by("email").first()
+    enrolment = Enrolment.objects.get(officer=officer, state="approved")
+    assert client.login(request=HttpRequest(), username=officer.email, password="demo1234")
+
+    page = client.get(enrolment.session.course.url)
+
+    assert page.status_code == 200
+    assert enrolment.session.course.title in page.content.decode()
+    assert page.context["progress"].enrolment == enrolment

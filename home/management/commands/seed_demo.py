@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
@@ -7,15 +7,34 @@ from academy.models import AcademyPage
 from certificates.demo import seed_certificate_templates
 from courses.demo import seed_courses, seed_sessions
 from courses.models import CoursePage
+from home.demo_scale import OFFICER_DOMAIN, NetworkAlreadyBuilt, seed_network_at_scale
 
 # Demo officers have made-up addresses: the enrolment emails the demo causes stay unsent.
 UNSENT = "django.core.mail.backends.dummy.EmailBackend"
 
 
+def positive_scale(value):
+    scale = float(value)
+    if not scale > 0:
+        raise ValueError(value)
+    return scale
+
+
 class Command(BaseCommand):
     help = "Load the demo network: four academies, their courses and demo users. Safe to rerun."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            type=positive_scale,
+            metavar="N",
+            help=(
+                "Also build a large network for load tests: per unit, 4 courses of 10 modules, "
+                "1,000 officers and 10,000 module-progress rows (fractions allowed, e.g. 0.05)."
+            ),
+        )
+
+    def handle(self, *args, scale=None, **options):
         with override_settings(EMAIL_BACKEND=UNSENT), transaction.atomic():
             onboardings = seed_network()
             seed_courses(onboardings)
@@ -30,3 +49,27 @@ class Command(BaseCommand):
         self.stdout.write(f"Sign in with the password '{DEMO_PASSWORD}' (demo only):")
         for email, role in demo_logins():
             self.stdout.write(f"  {email.ljust(40)} {role}")
+        if scale is not None:
+            self.build_at_scale(scale)
+
+    def build_at_scale(self, scale):
+        try:
+            with override_settings(EMAIL_BACKEND=UNSENT):
+                network = seed_network_at_scale(scale)
+        except NetworkAlreadyBuilt as refusal:
+            raise CommandError(str(refusal)) from None
+        if not network.built:
+            self.stdout.write(
+                f"The network at scale {scale:g} is already there "
+                f"({network.size.officers} officers): nothing added."
+            )
+            return
+        self.stdout.write(
+            self.style.SUCCESS(f"Network at scale {scale:g} built in {network.seconds:.1f} s:")
+        )
+        for what, count in network.counts.items():
+            self.stdout.write(f"  {count:>8,}  {what}")
+        self.stdout.write(
+            f"Its officers sign in as officer.00001@{OFFICER_DOMAIN} … "
+            f"officer.{network.size.officers:05d}@{OFFICER_DOMAIN}, same password."
+        )

@@ -1,0 +1,441 @@
+"""``make load``: the site under many officers at once, on this machine, then its records checked.
+
+1. Recreate the PostgreSQL database of ``POSTGRES_LOAD_URL`` (a throwaway: its name must
+   contain "load"), migrate it, seed it with ``seed_demo --scale LOAD_SCALE``.
+2. Serve it as in production: gunicorn (``LOAD_WORKERS`` sync workers on 127.0.0.1 only)
+   and the background worker (``manage.py db_worker``), with ``loadtest.settings``
+   (production over plain HTTP on the loopback).
+3. Run ``loadtest/locustfile.py`` headless: ``LOAD_USERS`` officers' tabs started at
+   ``LOAD_RATE`` a second, for ``LOAD_TIME``.
+4. Print, and write to ``loadtest/results/latest.md``, requests per second, p50/p95/p99
+   and errors per endpoint, and every rule of ``loadtest/invariants.py``.
+
+The servers are stopped whatever happens. Exits 1 if a rule is broken or nothing ran.
+"""
+
+import csv
+import datetime
+import http.client
+import json
+import os
+import platform
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import django
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+WORK = ROOT / "var" / "loadtest"
+RESULTS = ROOT / "loadtest" / "results" / "latest.md"
+
+DATABASE_URL = os.environ.get(
+    "POSTGRES_LOAD_URL", "postgres://postgres@127.0.0.1:5432/academy_load"
+)
+SCALE = os.environ.get("LOAD_SCALE", "1")
+USERS = int(os.environ.get("LOAD_USERS", "40"))
+RATE = os.environ.get("LOAD_RATE", "10")
+DURATION = os.environ.get("LOAD_TIME", "60s")
+WORKERS = int(os.environ.get("LOAD_WORKERS", "3"))
+PORT = int(os.environ.get("LOAD_PORT", "0"))  # 0: any free port
+RACED_SESSIONS = 3  # sessions every officer asks a place in, all at once
+# Production queues background work for a worker on Django 5.2 only (see its settings).
+QUEUED = django.VERSION < (6,)
+
+
+def server_environment():
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "loadtest.settings",
+        "DATABASE_URL": DATABASE_URL,
+        "DATABASE_CONN_MAX_AGE": "60",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Plain HTTP on the loopback, no TLS proxy in front.
+        "SECURE_SSL_REDIRECT": "false",
+        "BEHIND_TLS_PROXY": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "STATIC_ROOT": str(WORK / "static"),
+        "MEDIA_ROOT": str(WORK / "media"),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+ENVIRONMENT = server_environment()
+
+
+def say(text):
+    print(text, flush=True)
+
+
+def manage(*arguments):
+    command = [sys.executable, "manage.py", *arguments]
+    subprocess.run(command, cwd=ROOT, env=ENVIRONMENT, check=True)  # noqa: S603 - manage.py
+
+
+# 1. The database
+
+
+def recreate_database():
+    import psycopg
+    from psycopg import sql
+
+    url = urlsplit(DATABASE_URL)
+    name = url.path.lstrip("/")
+    if "load" not in name:
+        sys.exit(f"Refusing to recreate the database {name!r}: its name must contain 'load'.")
+    server = url._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def prepare():
+    started = time.perf_counter()
+    say(f"Database {urlsplit(DATABASE_URL).path.lstrip('/')}: recreating and migrating…")
+    recreate_database()
+    manage("migrate", "--noinput", "-v", "0")
+    manage("collectstatic", "--noinput", "-v", "0")
+    say(f"Seeding the demo network at scale {SCALE}…")
+    manage("seed_demo", "--scale", SCALE)
+    if QUEUED:  # the demo's own emails and certificates, done before the load is measured
+        manage("db_worker", "--batch", "--no-startup-delay", "-v", "0")
+    return time.perf_counter() - started
+
+
+# 2. The servers
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start(command, log):
+    return subprocess.Popen(  # noqa: S603 - our own programs, from the virtualenv
+        command,
+        cwd=ROOT,
+        env=ENVIRONMENT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def wait_until_serving(port, server, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"gunicorn stopped (exit {server.returncode}); see {WORK / 'gunicorn.log'}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/en/")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    sys.exit(f"gunicorn did not answer on port {port} within {seconds} s")
+
+
+def stop(process, name):
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        say(f"{name} did not stop within 30 s: killing it")
+        process.kill()
+        process.wait()
+
+
+# 3. The load
+
+
+def write_plan(path):
+    """Officers for the simulated users (two tabs each), and the sessions they race for."""
+    from academy.demo import DEMO_PASSWORD
+    from academy.models import Enrolment, Session
+    from courses.models import AssessmentPage, ModulePage, ModuleProgress
+    from home.demo_scale import scale_officers
+
+    officers = []
+    for officer in scale_officers().order_by("email")[: max(1, USERS // 2)]:
+        seat = Enrolment.objects.select_related("session__course").get(
+            officer=officer, state=Enrolment.State.APPROVED
+        )
+        course = seat.session.course
+        done = set(
+            ModuleProgress.objects.filter(enrolment=seat, completed_at__isnull=False).values_list(
+                "module", flat=True
+            )
+        )
+        # Modules still to do first: those a step away from completing get there.
+        modules = sorted(
+            ModulePage.objects.child_of(course).live().order_by("path"),
+            key=lambda module: module.pk in done,
+        )
+        check = AssessmentPage.objects.child_of(course).live().get()
+        officers.append(
+            {
+                "email": officer.email,
+                "course": course.url,
+                "modules": [{"pk": module.pk, "url": module.url} for module in modules],
+                "assessment": {"pk": check.pk, "url": check.url},
+            }
+        )
+    used = Enrolment.objects.filter(officer__in=scale_officers()).values("session")
+    sessions = sorted(
+        (s for s in Session.objects.with_places_taken().filter(pk__in=used) if s.places_left),
+        key=lambda s: (s.places_left, s.pk),
+    )[:RACED_SESSIONS]
+    plan = {"password": DEMO_PASSWORD, "officers": officers, "sessions": [s.pk for s in sessions]}
+    path.write_text(json.dumps(plan, indent=1))
+    return {s.pk: (s.capacity, s.places_left) for s in sessions}
+
+
+def run_locust(port):
+    environment = {
+        **os.environ,
+        "LOAD_PLAN": str(WORK / "plan.json"),
+        "LOAD_SAVED_ANSWERS": str(WORK / "saved_answers.jsonl"),
+        "LOAD_OUTCOMES": str(WORK / "outcomes.json"),
+    }
+    command = [
+        str(BIN / "locust"),
+        "-f",
+        str(ROOT / "loadtest" / "locustfile.py"),
+        "--headless",
+        "--users",
+        str(USERS),
+        "--spawn-rate",
+        RATE,
+        "--run-time",
+        DURATION,
+        # Users finish the journey step they are in: replies they wait for are counted.
+        "--stop-timeout",
+        "30",
+        "--host",
+        f"http://127.0.0.1:{port}",
+        "--csv",
+        str(WORK / "locust"),
+        "--only-summary",
+    ]
+    say(f"Locust: {USERS} users (two tabs per officer), {RATE}/s, for {DURATION}…")
+    with open(WORK / "locust.log", "w") as log:
+        output = {"stdout": log, "stderr": subprocess.STDOUT}
+        subprocess.run(command, cwd=ROOT, env=environment, **output)  # noqa: S603 - locust
+
+
+def wait_for_background_work(seconds=60):
+    """Certificates of officers who completed are issued by the worker: let it finish."""
+    from django_tasks_db.models import DBTaskResult
+
+    if not QUEUED:
+        return 0
+    deadline = time.monotonic() + seconds
+    waiting = DBTaskResult.objects.filter(status__in=["READY", "RUNNING"])
+    while waiting.exists() and time.monotonic() < deadline:
+        time.sleep(1)
+    return waiting.count()
+
+
+# 4. The report
+
+
+def endpoint_rows():
+    with open(WORK / "locust_stats.csv", newline="") as stats:
+        rows = list(csv.DictReader(stats))
+    return [
+        {
+            "endpoint": "**total**" if row["Name"] == "Aggregated" else row["Name"],
+            "requests": int(row["Request Count"]),
+            "rps": float(row["Requests/s"]),
+            "p50": row["50%"],
+            "p95": row["95%"],
+            "p99": row["99%"],
+            "errors": int(row["Failure Count"]),
+        }
+        for row in rows
+    ]
+
+
+def failures():
+    path = WORK / "locust_failures.csv"
+    if not path.exists():
+        return []
+    with open(path, newline="") as rows:
+        return [
+            f"{r['Method']} {r['Name']}: {r['Error']} ×{r['Occurrences']}"
+            for r in csv.DictReader(rows)
+        ]
+
+
+def records(races):
+    """What the load changes in the records, counted before and after it."""
+    from academy.models import Enrolment
+    from certificates.models import Certificate
+    from courses.models import AssessmentAttempt, ModuleProgress
+
+    raced = Enrolment.objects.filter(session__in=races)
+    return {
+        "attempts": AssessmentAttempt.objects.count(),
+        "attempts submitted": AssessmentAttempt.objects.exclude(state="in_progress").count(),
+        "modules done": ModuleProgress.objects.filter(completed_at__isnull=False).count(),
+        "enrolments completed": Enrolment.objects.filter(state="completed").count(),
+        "certificates issued": Certificate.objects.count(),
+        "places given in the raced sessions": raced.holding_a_place().count(),
+        "waitlisted in the raced sessions": raced.filter(state="waitlisted").count(),
+    }
+
+
+def records_figures(races, before):
+    from home.demo_scale import scale_officers
+
+    after = records(races)
+    places = sum(capacity for capacity, _free in races.values())
+    free = sum(free for _capacity, free in races.values())
+    figures = {
+        "officers of the large network": f"{scale_officers().count():,}",
+        "raced sessions": f"{len(races)}, {places} places, {free} of them free before the run",
+    }
+    figures.update(
+        {what: f"{before[what]:,} → {after[what]:,}" for what in after if what in before}
+    )
+    return figures
+
+
+def report(rows, outcomes, figures, invariants, timings):
+    lines = [
+        "# Load test: latest run",
+        "",
+        f"{datetime.datetime.now():%Y-%m-%d %H:%M}, this machine: "
+        f"{os.cpu_count()} cores (load average {timings['load']:.1f} before the run: other "
+        f"work shares them), Python {platform.python_version()}, PostgreSQL, gunicorn "
+        f"{WORKERS} sync workers + 1 task worker, locust on the same machine.",
+        "",
+        f"Scale {SCALE} (`seed_demo --scale {SCALE}`, seeded in {timings['seed']:.0f} s "
+        f"with migrations), {USERS} users (two tabs per officer) started at {RATE}/s, "
+        f"for {DURATION}.",
+        "",
+        "| endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['endpoint']} | {row['requests']} | {row['rps']:.1f} | {row['p50']} "
+            f"| {row['p95']} | {row['p99']} | {row['errors']} |"
+        )
+    lines += ["", "What the site answered (expected refusals are not errors):", ""]
+    lines += [f"- {what}: {count}" for what, count in sorted(outcomes.items())]
+    lines += ["", "Records, before → after the run:", ""]
+    lines += [f"- {what}: {value}" for what, value in figures.items()]
+    lines += ["", "| rule | holds | problems |", "|---|---|---|"]
+    for invariant in invariants:
+        shown = "; ".join(invariant.problems[:3])
+        more = len(invariant.problems) - 3
+        shown += f" (and {more} more)" if more > 0 else ""
+        lines.append(
+            f"| {invariant.rule} | {'yes' if invariant.holds else '**NO**'} | {shown or '–'} |"
+        )
+    errors = failures()
+    if errors:
+        lines += ["", "Errors:", ""] + [f"- {error}" for error in errors]
+    return "\n".join(lines) + "\n"
+
+
+def read_json(name, default):
+    path = WORK / name
+    return json.loads(path.read_text()) if path.exists() else default
+
+
+def saved_answers():
+    """Every answer a simulated tab was told was saved, or sent without a reply."""
+    from loadtest.invariants import SavedAnswer
+
+    path = WORK / "saved_answers.jsonl"
+    lines = path.read_text().splitlines() if path.exists() else []
+    return [
+        SavedAnswer(attempt, question, tuple(selected), sequence)
+        for attempt, question, selected, sequence in map(json.loads, filter(None, lines))
+    ]
+
+
+def serve_and_load():
+    """gunicorn and the task worker up, the load, the worker's queue emptied; both stopped."""
+    port = PORT or free_port()
+    gunicorn = [
+        str(BIN / "gunicorn"),
+        "academy.wsgi",
+        "--workers",
+        str(WORKERS),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--timeout",
+        "60",
+    ]
+    server = worker = None
+    with open(WORK / "gunicorn.log", "w") as server_log, open(WORK / "worker.log", "w") as log:
+        try:
+            server = start(gunicorn, server_log)
+            if QUEUED:
+                worker = start([sys.executable, "manage.py", "db_worker", "--interval", "1"], log)
+            wait_until_serving(port, server)
+            say(f"Serving on http://127.0.0.1:{port}/ (gunicorn {server.pid}, {WORKERS} workers)")
+            run_locust(port)
+            left = wait_for_background_work()
+            if left:
+                say(f"{left} background tasks still waiting after 60 s")
+        finally:
+            stop(server, "gunicorn")
+            stop(worker, "the task worker")
+    say("Servers stopped. Checking the records…")
+
+
+def main():
+    WORK.mkdir(parents=True, exist_ok=True)
+    for previous in [*WORK.glob("locust*"), WORK / "saved_answers.jsonl", WORK / "outcomes.json"]:
+        previous.unlink(missing_ok=True)
+    timings = {"seed": prepare()}
+    os.environ.update(ENVIRONMENT)
+    django.setup()
+    races = write_plan(WORK / "plan.json")
+    before = records(races)
+    timings["load"] = os.getloadavg()[0]
+    serve_and_load()
+
+    from loadtest.invariants import check_invariants
+
+    told = saved_answers()
+    invariants = check_invariants(told)
+    rows = endpoint_rows() if (WORK / "locust_stats.csv").exists() else []
+    outcomes = read_json("outcomes.json", {})
+    outcomes["answers the site said it saved (all checked)"] = sum(
+        answer.sequence is not None for answer in told
+    )
+    text = report(rows, outcomes, records_figures(races, before), invariants, timings)
+    RESULTS.write_text(text)
+    say("")
+    say(text)
+    say(f"Written to {RESULTS.relative_to(ROOT)}; logs in {WORK.relative_to(ROOT)}/")
+    total = next((row for row in rows if row["endpoint"] == "**total**"), None)
+    if total is None or total["requests"] == 0:
+        sys.exit("The load test made no request.")
+    if not all(invariant.holds for invariant in invariants):
+        sys.exit("Some rules of the records are broken: see the table above.")
+
+
+if __name__ == "__main__":
+    main()
