@@ -43,16 +43,26 @@ def browser(monkeypatch):
 
 @pytest.fixture
 def open_page(browser, request):
-    """New pages (one per person in the journey); screenshots of them all if the test fails."""
-    pages = []
+    """New pages (one per person in the journey); screenshots of them all if the test fails.
+    Anything the pages' Content-Security-Policy blocks fails the test."""
+    pages, blocked = [], []
 
     def open_page(width=1280, height=900):
         page = browser.new_page(viewport={"width": width, "height": height})
         page.set_default_timeout(15_000)
+        page.on(
+            "console",
+            lambda message: (
+                "Content Security Policy" in message.text
+                and blocked.append(f"{page.url}: {message.text}")
+            ),
+        )
         pages.append(page)
         return page
 
     yield open_page
+    if blocked:
+        pytest.fail("The Content-Security-Policy blocked:\n" + "\n".join(blocked))
     failed = getattr(request.node, "report_call", None)
     if failed is not None and failed.failed:
         RESULTS.mkdir(exist_ok=True)
