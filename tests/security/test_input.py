@@ -1,5 +1,7 @@
 """Bad input: forged posts without CSRF tokens, HTML in names shown back, oversized files."""
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -83,3 +85,52 @@ def test_forged_session_and_enrolment_ids_are_not_found(client, officer, db):
     assert client.post(reverse("session_enrol", args=[999999])).status_code == 404
     assert client.get(reverse("session_detail", args=[999999])).status_code == 404
     assert client.get(reverse("attempt", args=[999999])).status_code == 404
+
+
+def test_script_and_javascript_links_in_a_trainers_rich_text_never_reach_the_page(
+    client, lisbon, lisbon_trainer
+):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+    from courses.models import ModulePage
+    from tests.courses.builders import add_url
+
+    # What a forged editor could post: Draftail's content state with a javascript: link, and
+    # raw HTML in the text.
+    forged = {
+        "blocks": [
+            {
+                "key": "a1b2c",
+                "type": "unstyled",
+                "depth": 0,
+                "text": f"Read this {SCRIPT}",
+                "inlineStyleRanges": [],
+                "entityRanges": [{"offset": 0, "length": 9, "key": 0}],
+            }
+        ],
+        "entityMap": {
+            "0": {"type": "LINK", "mutability": "MUTABLE", "data": {"url": "javascript:alert(1)"}}
+        },
+    }
+    course = build_course(lisbon.academy, modules=0)
+    client.force_login(lisbon_trainer)
+    data = nested_form_data(
+        {
+            "title": "Forged",
+            "slug": "forged",
+            "estimated_minutes": "5",
+            "body": streamfield([("paragraph", json.dumps(forged))]),
+            "comments": inline_formset([]),
+        }
+    )
+
+    assert client.post(add_url(ModulePage, course), data).status_code == 302
+    module = ModulePage.objects.get(slug="forged")
+    stored = str(module.body[0].value.source)
+    module.save_revision().publish()
+    page = client.get(module.url).content.decode()
+
+    assert "javascript:" not in stored and "javascript:" not in page
+    assert '<script>alert("x")</script>' not in page
+    assert "<img src=x onerror" not in page
+    assert "&lt;script&gt;" in page
