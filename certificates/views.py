@@ -7,6 +7,8 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from academy.visitors import client_address
+
 from .forms import VerifyCodeForm
 from .models import Certificate
 from .services import normalise_code
@@ -18,7 +20,7 @@ VERIFY_LIMIT = getattr(settings, "CERTIFICATE_VERIFY_LIMIT", (30, 600))
 def _over_limit(request):
     count, seconds = VERIFY_LIMIT
     window = int(timezone.now().timestamp()) // seconds
-    key = f"certificates:verify:{request.META.get('REMOTE_ADDR', '')}:{window}"
+    key = f"certificates:verify:{client_address(request)}:{window}"
     cache.add(key, 0, timeout=seconds)
     try:
         return cache.incr(key) > count

@@ -87,6 +87,10 @@ AXES_RESET_ON_SUCCESS = True
 # Django's and Wagtail's sign-in forms both post the address as "username".
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "academy.account_views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "academy.visitors.client_address"
+# Proxies in front of the app servers that append the visitor's address to
+# X-Forwarded-For (production: the TLS proxy); limits per address read it from there.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 AXES_VERBOSE = False
 
 # Content-Security-Policy of the public site (django-csp): no inline script or style, no

@@ -286,6 +286,25 @@ def test_verification_lookups_are_rate_limited(client, db, settings):
     assert "Too many verifications" in response.content.decode()
 
 
+def test_behind_the_proxy_the_verification_limit_counts_each_visitor(client, db, settings):
+    settings.TRUSTED_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _attempt in range(30):
+        client.get(
+            "/en/certificates/verify/" + "B" * 32 + "/", HTTP_X_FORWARDED_FOR="192.0.2.1", **proxy
+        )
+
+    scanner = client.get(
+        "/en/certificates/verify/" + "C" * 32 + "/", HTTP_X_FORWARDED_FOR="192.0.2.1", **proxy
+    )
+    reader = client.get(
+        "/en/certificates/verify/" + "C" * 32 + "/", HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy
+    )
+
+    assert scanner.status_code == 429
+    assert reader.status_code == 404  # a code not found, not a limit shared with the scanner
+
+
 # Revoking and reissuing
 
 

@@ -134,3 +134,37 @@ def test_choosing_a_new_password_by_email_lifts_the_pause(client):
     assert response.status_code == 302
     client.logout()
     assert sign_in(client, officer.email, "a new Long passphrase 42").status_code == 302
+
+
+def sign_in_through_proxy(client, email, password, forwarded_for):
+    return client.post(
+        reverse("login"),
+        {"username": email, "password": password},
+        REMOTE_ADDR="10.0.0.2",  # the TLS proxy
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_each_visitor_is_counted_apart(client, settings):
+    settings.TRUSTED_PROXIES = 1
+    officer = UserFactory()
+    for _ in range(5):
+        sign_in_through_proxy(client, officer.email, "wrong", "198.51.100.66")
+
+    response = sign_in_through_proxy(client, officer.email, PASSWORD, "203.0.113.7")
+
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_made_up_forwarded_address_does_not_escape_the_lockout(client, settings):
+    settings.TRUSTED_PROXIES = 1
+    officer = UserFactory()
+    for number in range(5):
+        # The guesser sends a new address each time; the proxy appends the real one.
+        sign_in_through_proxy(client, officer.email, "wrong", f"192.0.2.{number}, 198.51.100.66")
+
+    response = sign_in_through_proxy(client, officer.email, PASSWORD, "192.0.2.99, 198.51.100.66")
+
+    assert response.status_code == 429
