@@ -10,7 +10,6 @@ Figures, not assertions: the test suite never times anything.
 """
 
 import datetime
-import json
 import os
 import platform
 import resource
@@ -18,23 +17,14 @@ import statistics
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "academy.settings.test")
+from harness import ROOT, run_on_a_throwaway_database  # sets Django up: before its imports
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-from django.utils import timezone  # noqa: E402
+# isort: split
+from django.utils import timezone
 
 RUNS = int(os.environ.get("BENCH_RUNS", "25"))
 SESSION_SIZE = int(os.environ.get("BENCH_SESSION_SIZE", "1000"))
-RESULTS = ROOT / "benchmarks" / "results"
 
 
 def median_ms(function, runs=RUNS):
@@ -134,17 +124,8 @@ def with_font_faces(html):
 
 
 def main():
-    setup_test_environment()
     os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-media-"))
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        results = run()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "certificates.json").write_text(json.dumps(results, indent=2) + "\n")
-    (RESULTS / "certificates.md").write_text(markdown(results))
-    print(markdown(results))
+    run_on_a_throwaway_database("certificates", run, markdown)
 
 
 def run():

@@ -13,26 +13,18 @@ Figures, not assertions: the test suite checks the query counts, never the times
 """
 
 import datetime
-import json
 import os
 import platform
 import statistics
-import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "academy.settings.test")
+from harness import run_on_a_throwaway_database  # sets Django up: before its imports
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
-from django.utils import timezone  # noqa: E402
+# isort: split
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 RUNS = int(os.environ.get("BENCH_RUNS", "25"))
 COURSE_SIZES = (5, 50)
@@ -47,7 +39,6 @@ PARAGRAPH = (
     "problem to work on together, say what the police will do and by when, and come back "
     "to tell them what happened.</p>"
 )
-RESULTS = ROOT / "benchmarks" / "results"
 
 
 def medians_ms(client, urls, runs=RUNS):
@@ -79,16 +70,7 @@ def queries(client, url):
 
 
 def main():
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        results = run()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "pages.json").write_text(json.dumps(results, indent=2) + "\n")
-    (RESULTS / "pages.md").write_text(markdown(results))
-    print(markdown(results))
+    run_on_a_throwaway_database("pages", run, markdown)
 
 
 def run():
