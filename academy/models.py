@@ -368,6 +368,19 @@ class SessionQuerySet(models.QuerySet):
         """Upcoming sessions with what a listing shows, in one query."""
         return self.upcoming().select_related("academy", "course").with_places_taken()
 
+    def current_first(self):
+        """Current and upcoming sessions first, the soonest at the top; then past ones, the
+        latest first."""
+        today = timezone.localdate()
+        past = Q(ends_on__lt=today)
+        return self.order_by(
+            models.Case(models.When(past, then=1), default=0),
+            models.Case(models.When(~past, then="starts_on")).asc(),
+            models.F("starts_on").desc(),
+            "title",
+            "pk",
+        )
+
     def for_staff(self, user):
         """Sessions of the academies where ``user`` is a coordinator or a trainer."""
         if user.is_superuser:

@@ -107,7 +107,8 @@ class SessionAdminMixin(WagtailAdminTemplateMixin):
             {"url": reverse("wagtailadmin_home"), "label": gettext("Home")},
             {"url": reverse("sessions:index"), "label": gettext("Sessions")},
             {"url": reverse("sessions:edit", args=[self.session.pk]), "label": str(self.session)},
-            {"url": "", "label": self.page_title},
+            # The last item is all a collapsed trail shows: it names the session too.
+            {"url": "", "label": self.page_title, "sublabel": self.get_page_subtitle()},
         ]
 
     def get_context_data(self, **kwargs):

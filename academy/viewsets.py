@@ -100,6 +100,13 @@ class SessionIndexView(IndexView):
             .with_places_taken()
         )
 
+    def order_queryset(self, queryset):
+        """Unless a column is picked: current and upcoming sessions first, the soonest at the
+        top, then past ones, the latest first (what a coordinator works on comes first)."""
+        if self.ordering:
+            return super().order_queryset(queryset)
+        return queryset.current_first()
+
     def get_list_more_buttons(self, instance):
         more = session_buttons(self.request.user, instance, MenuItem)
         return [*super().get_list_more_buttons(instance), *more]
@@ -187,7 +194,7 @@ class SessionViewSet(ModelViewSet):
         "starts_on",
         "format",
         "capacity",
-        Column("places_taken", label=_("places taken"), sort_key="places_taken"),
+        Column("places_taken", label=_("Places taken"), sort_key="places_taken"),
         "cancelled_at",
     ]
     list_filter = ["kind", "format", "academy"]

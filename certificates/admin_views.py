@@ -134,18 +134,19 @@ class SessionCertificatesView(WagtailAdminTemplateMixin, TemplateView):
         return staff_session(self.request.user, self.kwargs["pk"], coordinators_only=True)
 
     def get_page_subtitle(self):
-        return self.session.title
+        return str(self.session)
 
     def get_breadcrumbs_items(self):
         return [
             {"url": reverse("wagtailadmin_home"), "label": gettext("Home")},
             {"url": reverse("sessions:index"), "label": gettext("Sessions")},
             {"url": reverse("sessions:edit", args=[self.session.pk]), "label": self.session.title},
-            {"url": "", "label": self.get_page_title()},
+            # The last item is all a collapsed trail shows: it names the session too.
+            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
         ]
 
     def get_context_data(self, **kwargs):
-        enrolments = (
+        enrolments = list(
             self.session.enrolments.filter(state=Enrolment.State.COMPLETED)
             .select_related("officer")
             .prefetch_related(
@@ -153,7 +154,15 @@ class SessionCertificatesView(WagtailAdminTemplateMixin, TemplateView):
                     "certificates",
                     queryset=Certificate.objects.valid().only("pk", "serial", "enrolment_id"),
                     to_attr="valid_certificates",
-                )
+                ),
+                # So that a coordinator sees a revocation before issuing a new certificate.
+                Prefetch(
+                    "certificates",
+                    queryset=Certificate.objects.filter(revoked_at__isnull=False)
+                    .only("pk", "serial", "enrolment_id", "revoked_at", "revocation_reason")
+                    .order_by("-revoked_at"),
+                    to_attr="revoked_certificates",
+                ),
             )
             .order_by("officer__last_name", "officer__first_name")
         )
@@ -162,6 +171,9 @@ class SessionCertificatesView(WagtailAdminTemplateMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "session": self.session,
             "enrolments": enrolments,
+            "revoked_without_valid": sum(
+                1 for e in enrolments if e.revoked_certificates and not e.valid_certificates
+            ),
             "batch": batch,
             "running": batch is not None and batch.finished_at is None,
         }

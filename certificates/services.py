@@ -359,8 +359,19 @@ def preview_pdf(template, request):
 # Whole sessions, in the background
 
 
+def awaiting_certificate(enrolments):
+    """The completed ones among ``enrolments`` that have no certificate yet. One whose
+    certificate was revoked is not waiting: only a coordinator, one by one, issues again."""
+    return (
+        enrolments.filter(state=Enrolment.State.COMPLETED)
+        .exclude(certificates__in=Certificate.objects.valid())
+        .exclude(certificates__revoked_at__isnull=False)
+    )
+
+
 def start_session_batch(session, *, by):
-    """Issue the certificates of every completed enrolment of a session, in the background."""
+    """Issue the certificates of a session's completed enrolments that await one, in the
+    background."""
     batch = CertificateBatch.objects.create(session=session, requested_by=by)
     transaction.on_commit(lambda: issue_session_certificates.enqueue(batch.pk))
     return batch
@@ -371,8 +382,7 @@ def issue_session_certificates(batch_id):
     """Work through a batch: each certificate in its own transaction, progress kept as it goes."""
     batch = CertificateBatch.objects.select_related("session", "requested_by").get(pk=batch_id)
     enrolments = list(
-        batch.session.enrolments.filter(state=Enrolment.State.COMPLETED)
-        .exclude(certificates__in=Certificate.objects.valid())
+        awaiting_certificate(batch.session.enrolments.all())
         .order_by("pk")
         .values_list("pk", flat=True)
     )

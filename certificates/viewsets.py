@@ -1,11 +1,15 @@
 """The admin of certificates: each city's coordinators see and manage their own only."""
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.menus import MenuItem
@@ -22,6 +26,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from academy.models import AcademyPage
 
 from .models import Certificate, CertificateTemplate
+from .services import verification_url
 
 
 def coordinated_academy_ids(user):
@@ -137,28 +142,67 @@ class CertificateIndexView(IndexView):
 
 
 class CertificateInspectView(InspectView):
+    """One certificate as the coordinator checks it: whose, for which session, whether it holds.
+
+    Times in the academy's time zone, as in the list; revocation and replacement only once
+    they happened; anything else left empty reads as a dash.
+    """
+
+    labels = {"status": _("Status"), "holder": _("Holder"), "session": _("Session")}
+    revocation_fields = {"revoked_at", "revoked_by", "revocation_reason"}
+    supersession_fields = {"superseded_at", "superseded_by"}
+
     def get_object(self, queryset=None):
         return get_object_or_404(
             self.permission_policy.instances_user_has_any_permission_for(
                 self.request.user, ["view"]
+            ).select_related(
+                "academy", "enrolment__session", "issued_by", "revoked_by", "superseded_by"
             ),
             pk=self.pk,
         )
 
-    def get_fields(self):
-        return [
-            "serial",
-            "academy",
-            "language",
-            "issued_at",
-            "issued_by",
-            "revoked_at",
-            "revoked_by",
-            "revocation_reason",
-            "superseded_at",
-            "superseded_by",
-            "sha256",
-        ]
+    def get_fields_context(self):
+        certificate = self.object
+        skipped = set()
+        if certificate.revoked_at is None:
+            skipped |= self.revocation_fields
+        if certificate.superseded_at is None:
+            skipped |= self.supersession_fields
+        return [self.get_context_for_field(name) for name in self.fields if name not in skipped]
+
+    def get_field_label(self, field_name, field):
+        if field_name in self.labels:
+            return self.labels[field_name]
+        return super().get_field_label(field_name, field)
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if isinstance(value, datetime.datetime):
+            return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        if value is None or value == "":
+            return "—"
+        return value
+
+    def get_holder_display_value(self):
+        return self.object.snapshot.get("name")
+
+    def get_session_display_value(self):
+        session = self.object.enrolment.session
+        return format_html(
+            '<a href="{}">{}</a>', reverse("certificates_admin_session", args=[session.pk]), session
+        )
+
+    def get_code_display_value(self):
+        return format_html(
+            '<a href="{}">{}</a>', verification_url(self.object.code), self.object.grouped_code
+        )
+
+    def get_superseded_by_display_value(self):
+        new = self.object.superseded_by
+        return format_html(
+            '<a href="{}">{}</a>', reverse("certificates:inspect", args=[new.pk]), new
+        )
 
     @cached_property
     def header_more_buttons(self):
@@ -176,14 +220,31 @@ class CertificateViewSet(ModelViewSet):
     inspect_view_enabled = True
     index_view_class = CertificateIndexView
     inspect_view_class = CertificateInspectView
+    inspect_view_fields = [
+        "serial",
+        "status",
+        "holder",
+        "session",
+        "academy",
+        "language",
+        "code",
+        "issued_at",
+        "issued_by",
+        "revoked_at",
+        "revoked_by",
+        "revocation_reason",
+        "superseded_at",
+        "superseded_by",
+        "sha256",
+    ]
     history_view_class = own_city_only(HistoryView)
     usage_view_class = own_city_only(UsageView)
     copy_view_enabled = False
     list_display = [
         "serial",
-        Column("holder", label=_("holder"), accessor=lambda c: c.snapshot.get("name")),
-        Column("session", label=_("session"), accessor=lambda c: c.snapshot.get("session")),
-        Column("status", label=_("status"), accessor="get_status_display"),
+        Column("holder", label=_("Holder"), accessor=lambda c: c.snapshot.get("name")),
+        Column("session", label=_("Session"), accessor=lambda c: c.snapshot.get("session")),
+        Column("status", label=_("Status"), accessor="get_status_display"),
         "issued_at",
     ]
     list_filter = ["academy", "year"]

@@ -103,7 +103,8 @@ class SessionProgressView(FormulaSafeExportMixin, ReportView):
             {"url": reverse("wagtailadmin_home"), "label": gettext("Home")},
             {"url": reverse("sessions:index"), "label": gettext("Sessions")},
             {"url": reverse("sessions:edit", args=[self.session.pk]), "label": self.session.title},
-            {"url": "", "label": self.get_page_title()},
+            # The last item is all a collapsed trail shows: it names the session too.
+            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
         ]
 
     @cached_property

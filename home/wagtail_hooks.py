@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,7 @@ from academy.admin_access import (
     require_staff,
 )
 from academy.models import AcademyPage, Enrolment, Session
-from certificates.models import Certificate
+from certificates.services import awaiting_certificate
 from courses.attempts import staff_assessments
 from courses.models import AssessmentAttempt
 from courses.services import required_modules
@@ -118,13 +118,19 @@ class DashboardPanel(Component):
             requested = Enrolment.objects.all()
         else:
             requested = Enrolment.objects.filter(session__academy__in=coordinated)
+        # One query however many sessions: how many officers, in how many sessions, and
+        # which session when there is only one (its certificates page is then one click away).
+        to_certify = awaiting_certificate(requested).aggregate(
+            officers=Count("pk"),
+            sessions=Count("session", distinct=True),
+            session=Max("session"),
+        )
         return {
             "coordinator": user.is_superuser or coordinated.exists(),
             "sessions": sessions,
             "waiting": requested.filter(state=Enrolment.State.REQUESTED).count(),
-            "to_certify": requested.filter(state=Enrolment.State.COMPLETED)
-            .exclude(certificates__in=Certificate.objects.valid())
-            .count(),
+            "to_certify": to_certify["officers"],
+            "to_certify_session": to_certify["session"] if to_certify["sessions"] == 1 else None,
             "to_grade": AssessmentAttempt.objects.filter(
                 assessment__in=staff_assessments(user), state=AssessmentAttempt.State.SUBMITTED
             ).count(),

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
@@ -114,3 +116,17 @@ def test_admin_home_takes_staff_to_their_own_academy(client, lisbon_trainer, lis
         reverse("wagtailadmin_pages:add", args=["courses", "coursepage", lisbon.academy.pk])
         in content
     )
+
+
+def test_admin_templates_hide_screen_reader_text_with_the_admins_own_class():
+    # `visually-hidden` is defined by the public site's CSS only: in the admin, text marked
+    # with it shows on screen.
+    root = Path(__file__).resolve().parents[2]
+    admin_templates = [
+        path
+        for app in ("academy", "certificates", "courses", "home")
+        for path in (root / app / "templates").glob("*/admin/*.html")
+    ]
+
+    assert admin_templates
+    assert [p.name for p in admin_templates if "visually-hidden" in p.read_text()] == []

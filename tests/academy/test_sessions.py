@@ -1,6 +1,7 @@
 """Sessions in the admin (per city) and on the public site: enrol, decide, cancel, emails."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -257,6 +258,57 @@ def test_attendance_outside_the_session_is_refused(client, lisbon, lisbon_traine
 
     assert not Attendance.objects.exists()
     assert response.status_code == 200
+
+
+def header_sublabel(page):
+    """What the header shows beside the page's name (the breadcrumbs' last item)."""
+    return re.search(r'class="w-breadcrumbs__sublabel[^"]*">\s*([^<]*?)\s*<', page).group(1)
+
+
+@pytest.mark.parametrize("name", ["academy_session_enrolments", "academy_session_attendance"])
+def test_a_sessions_admin_pages_name_the_session_in_their_header(
+    client, lisbon, lisbon_coordinator, name
+):
+    session = make_session(lisbon.academy, title="Night patrol Exchange Day")
+    client.force_login(lisbon_coordinator)
+
+    page = client.get(reverse(name, args=[session.pk])).content.decode()
+
+    assert header_sublabel(page) == f"Night patrol Exchange Day ({session.starts_on:%Y-%m-%d})"
+
+
+def test_the_sessions_list_shows_current_and_upcoming_sessions_first(
+    client, lisbon, lisbon_coordinator
+):
+    for title, days_ahead in [
+        ("Last year's day", -365),
+        ("Later this year", 120),
+        ("Last month's day", -30),
+        ("Running now", 0),
+        ("Next week", 7),
+    ]:
+        make_session(lisbon.academy, title=title, days_ahead=days_ahead)
+    client.force_login(lisbon_coordinator)
+
+    page = client.get(reverse("sessions:index")).content.decode()
+
+    titles = ["Running now", "Next week", "Later this year", "Last month's day", "Last year's day"]
+    positions = [page.index(title.replace("'", "&#x27;")) for title in titles]
+    assert positions == sorted(positions)
+
+
+def test_the_sessions_list_has_a_capitalised_places_taken_header(
+    client, lisbon, lisbon_coordinator
+):
+    make_session(lisbon.academy)
+    client.force_login(lisbon_coordinator)
+
+    page = client.get(reverse("sessions:index")).content.decode()
+
+    headers = [
+        re.sub(r"<[^>]+>|\s+", " ", th).strip() for th in re.findall(r"<th.*?</th>", page, re.S)
+    ]
+    assert "Places taken" in headers
 
 
 @pytest.mark.parametrize("url", ["/en/", "/en/lisbon/"], ids=["home", "academy"])

@@ -1,5 +1,6 @@
 """Certificates: issued on completion, printed in every script, verified, revoked, reissued."""
 
+import datetime
 import hashlib
 import io
 import re
@@ -626,3 +627,131 @@ def test_an_unexpected_failure_of_one_certificate_does_not_stop_the_batch(
     assert "1 of 2 issued" in page and "In progress" not in page
     assert "An unexpected error." in page and "storage unavailable" not in page
     assert list(Certificate.objects.values_list("enrolment", flat=True)) == [second.pk]
+
+
+# What the coordinator sees in the admin
+
+
+def test_the_session_certificates_page_names_the_session_in_its_header(
+    client, lisbon, lisbon_coordinator
+):
+    session = make_session(lisbon.academy, title="Night patrol Exchange Day")
+    client.force_login(lisbon_coordinator)
+
+    page = client.get(reverse("certificates_admin_session", args=[session.pk])).content.decode()
+
+    sublabel = re.search(r'class="w-breadcrumbs__sublabel[^"]*">\s*([^<]*?)\s*<', page).group(1)
+    assert sublabel == f"Night patrol Exchange Day ({session.starts_on:%Y-%m-%d})"
+
+
+def test_the_session_certificates_table_caption_is_for_screen_readers_only(
+    client, lisbon, lisbon_coordinator
+):
+    enrolment = completed(lisbon.academy)
+    client.force_login(lisbon_coordinator)
+
+    url = reverse("certificates_admin_session", args=[enrolment.session_id])
+    page = main(client.get(url))
+
+    assert '<caption class="w-sr-only">Completed officers</caption>' in page
+    assert "visually-hidden" not in page
+
+
+def test_a_revoked_certificate_shows_next_to_the_button_that_issues_a_new_one(
+    client, lisbon, lisbon_coordinator
+):
+    certificate = issue_certificate(completed(lisbon.academy))
+    revoke(certificate, by=lisbon_coordinator, reason="Registered for the wrong day.")
+    client.force_login(lisbon_coordinator)
+
+    url = reverse("certificates_admin_session", args=[certificate.enrolment.session_id])
+    row = main(client.get(url)).split("<tbody>")[1]
+
+    assert certificate.serial in row
+    assert "Revoked on" in row and "Registered for the wrong day." in row
+    assert ">Issue</button>" in row
+    assert "1 officer's certificate was revoked" in main(client.get(url))
+
+
+def test_a_certificate_issued_again_after_a_revocation_shows_alone(
+    client, lisbon, lisbon_coordinator
+):
+    enrolment = completed(lisbon.academy)
+    revoked = issue_certificate(enrolment)
+    revoke(revoked, by=lisbon_coordinator, reason="Wrong name")
+    new = issue_certificate(enrolment)
+    client.force_login(lisbon_coordinator)
+
+    url = reverse("certificates_admin_session", args=[enrolment.session_id])
+    page = main(client.get(url))
+
+    assert new.serial in page
+    assert revoked.serial not in page and "Revoked" not in page
+
+
+def test_the_certificate_page_shows_holder_session_status_and_code_in_local_time(
+    client, lisbon, lisbon_coordinator
+):
+    officer = UserFactory(full_name="Inês Carvalho")
+    certificate = issue_certificate(completed(lisbon.academy, officer, title="Road safety day"))
+    Certificate.objects.filter(pk=certificate.pk).update(
+        issued_at=datetime.datetime(2025, 1, 15, 12, 0, tzinfo=datetime.UTC)
+    )
+    client.force_login(lisbon_coordinator)
+
+    page = main(client.get(reverse("certificates:inspect", args=[certificate.pk])))
+
+    fields = dict(re.findall(r"<dt>(.*?)</dt>\s*<dd>\s*(.*?)\s*</dd>", page, re.S))
+    assert fields["Holder"] == "Inês Carvalho"
+    assert fields["Status"] == "Valid"
+    assert "Road safety day" in fields["Session"]
+    assert certificate.grouped_code in fields["Verification code"]
+    assert fields["Issued"] == "Jan. 15, 2025, 1 p.m."  # Brussels, not UTC
+    assert fields["Issued by"] == "—"  # issued without a coordinator's hand
+    assert "Revoked" not in fields and "Superseded by" not in fields
+    assert "None" not in fields.values()
+
+
+def test_the_page_of_a_replaced_certificate_links_its_replacement(
+    client, lisbon, lisbon_coordinator
+):
+    old = issue_certificate(completed(lisbon.academy))
+    new = reissue(old, by=lisbon_coordinator)
+    client.force_login(lisbon_coordinator)
+
+    page = main(client.get(reverse("certificates:inspect", args=[old.pk])))
+
+    fields = dict(re.findall(r"<dt>(.*?)</dt>\s*<dd>\s*(.*?)\s*</dd>", page, re.S))
+    assert fields["Status"] == "Superseded"
+    assert reverse("certificates:inspect", args=[new.pk]) in fields["Superseded by"]
+
+
+def test_the_certificates_list_has_capitalised_column_headers(client, lisbon, lisbon_coordinator):
+    issue_certificate(completed(lisbon.academy))
+    client.force_login(lisbon_coordinator)
+
+    page = client.get(reverse("certificates:index")).content.decode()
+
+    headers = [
+        re.sub(r"<[^>]+>|\s+", " ", header).strip()
+        for header in re.findall(r"<th[^>]*>(.*?)</th>", page, re.S)
+    ]
+    for label in ("Holder", "Session", "Status"):
+        assert label in headers
+
+
+def test_a_session_batch_leaves_out_officers_whose_certificate_was_revoked(
+    client, lisbon, lisbon_coordinator, django_capture_on_commit_callbacks
+):
+    session = make_session(lisbon.academy, capacity=10, certificates_on_completion=False)
+    revoked = issue_certificate(completed(lisbon.academy, session=session))
+    revoke(revoked, by=lisbon_coordinator, reason="Attendance sheet forged")
+    waiting = completed(lisbon.academy, session=session)
+    client.force_login(lisbon_coordinator)
+    url = reverse("certificates_admin_session", args=[session.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+
+    assert "1 of 1 issued" in main(client.get(url))
+    assert list(Certificate.objects.valid().values_list("enrolment", flat=True)) == [waiting.pk]

@@ -1,6 +1,7 @@
 """Reports and the admin dashboard: each city's staff see their own; the network sees all."""
 
 import io
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -198,3 +199,13 @@ def test_the_progress_export_has_every_officer_once_whatever_its_length(
     lines = b"".join(response.streaming_content).decode().splitlines()[1:]
     names = sorted(line.split(",")[0] for line in lines)
     assert names == sorted(enrolment.officer.full_name for enrolment in enrolments)
+
+
+def test_the_progress_page_names_its_session_in_the_header(client, madrid, madrid_coordinator):
+    session, _modules, _enrolments = course_session(madrid.academy, title="Harbour patrol run")
+    client.force_login(madrid_coordinator)
+
+    page = client.get(reverse("home_session_progress", args=[session.pk])).content.decode()
+
+    sublabel = re.search(r'class="w-breadcrumbs__sublabel[^"]*">\s*([^<]*?)\s*<', page)
+    assert sublabel.group(1) == "Harbour patrol run"
