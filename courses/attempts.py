@@ -153,7 +153,9 @@ def answers_from_form(attempt, data):
         if not 0 <= position < len(attempt.questions):
             raise AttemptRefused(_("This form is not one of this attempt's."))
         selected = data.getlist(f"q{position}")
-        answers[position] = (selected, data.get(f"q{position}-text", ""))
+        # NUL never comes from typing, and PostgreSQL cannot store it in text.
+        text = data.get(f"q{position}-text", "").replace("\x00", "")
+        answers[position] = (selected, text)
     return answers
 
 
@@ -381,7 +383,7 @@ def grade_response(response, *, points, comment, by):
             _("Give between 0 and %(points)s points.") % {"points": f"{maximum.normalize():f}"}
         )
     response.points = _quantize(points)
-    response.comment = comment.strip()
+    response.comment = comment.replace("\x00", "").strip()  # NUL: see answers_from_form
     response.graded_by = by
     response.graded_at = timezone.now()
     response.save()

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from academy.services import enrol
 from courses.attempts import start_attempt, submit_attempt
-from courses.models import AssessmentPage
+from courses.models import AssessmentPage, ModulePage, Question
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
 from tests.factories import UserFactory
@@ -134,3 +134,61 @@ def test_script_and_javascript_links_in_a_trainers_rich_text_never_reach_the_pag
     assert '<script>alert("x")</script>' not in page
     assert "<img src=x onerror" not in page
     assert "&lt;script&gt;" in page
+
+
+def test_malformed_posts_get_a_clear_refusal_never_a_server_error(
+    client, lisbon, officer, lisbon_trainer
+):
+    course = build_course(lisbon.academy, modules=1)
+    session = make_session(lisbon.academy, course=course, capacity=5)
+    enrol(officer, session)
+    assessment = AssessmentPage.objects.child_of(course).get().specific
+    assessment.questions.add(Question(kind="short_text", text="Describe it.", points=1))
+    assessment.save_revision().publish()
+    attempt = start_attempt(officer, assessment)
+    module = ModulePage.objects.child_of(course).get()
+    client.force_login(officer)
+    save, submit = (
+        reverse("attempt_save", args=[attempt.pk]),
+        reverse("attempt_submit", args=[attempt.pk]),
+    )
+    nul, huge = "Residents\x00", "x" * 1_000_000
+
+    posts = [
+        (save, {"question": "abc", "sequence": "0"}),
+        (save, {"question": "-1", "sequence": "0"}),
+        (save, {"question": "0", "q0": "999999", "sequence": "0"}),
+        (save, {"question": "0", "q0": "1 OR 1=1", "sequence": "0"}),
+        (save, {"question": "1", "q1-text": nul, "sequence": "0"}),
+        (save, {"question": "1", "q1-text": huge, "sequence": "0"}),
+        (save, {"question": "0", "sequence": "not a number"}),
+        (submit, {"question": ["0", "0", "7"], "sequence": "x"}),
+        (reverse("module_heartbeat", args=[module.pk]), {"position": "9" * 400}),
+        (reverse("module_heartbeat", args=[module.pk]), {"position": nul}),
+        (reverse("profile"), {"full_name": nul, "first_name": huge}),
+        (reverse("session_enrol", args=[session.pk]), {"anything": nul}),
+    ]
+    for url, data in posts:
+        response = client.post(url, data)
+        assert response.status_code < 500, (url, data)
+    for path in ("/en/certificates/verify/%00/", "/en/catalogue/?q=%00&page=abc&theme=x"):
+        assert client.get(path).status_code < 500, path
+
+    attempt.refresh_from_db()
+    officer.refresh_from_db()
+    assert attempt.state == "in_progress"
+    assert "\x00" not in officer.full_name
+    assert [response.text for response in attempt.responses.all()] == ["", "Residents"]
+
+    submit_attempt(attempt)
+    response = attempt.responses.get(question=1)
+    client.force_login(lisbon_trainer)
+    grade = reverse("courses_grade_attempt", args=[attempt.pk])
+    for points in ("NaN", "Infinity", "1e999", "½"):
+        refused = client.post(grade, {f"points-{response.pk}": points})
+        assert refused.status_code == 200, points  # the form again, with its error
+        response.refresh_from_db()
+        assert response.points is None, points
+    client.post(grade, {f"points-{response.pk}": "1", f"comment-{response.pk}": nul})
+    response.refresh_from_db()
+    assert (response.points, response.comment) == (1, "Residents")
