@@ -1,8 +1,10 @@
-"""Bad input: forged posts without CSRF tokens, HTML in names shown back, oversized files."""
+"""Bad input: forged posts without CSRF tokens, malformed and oversized posts and files, HTML
+and script in what is shown back, NUL characters."""
 
 import json
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -77,6 +79,24 @@ def test_an_oversized_import_file_is_refused_with_a_message(client, lisbon, lisb
     )
 
     assert "larger than 2 MB" in response.content.decode()
+
+
+def test_an_import_file_with_nul_or_binary_bytes_is_refused_with_a_message(
+    client, lisbon, lisbon_coordinator
+):
+    client.force_login(lisbon_coordinator)
+    url = reverse("academy_officer_import")
+    files = {
+        b"email,full_name\nana@lisboa.example,Ana\x00Costa\n": "Nothing was imported",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR": "Save the file as “CSV UTF-8”",
+    }
+    for content, message in files.items():
+        upload = SimpleUploadedFile("officers.csv", content)
+        response = client.post(url, {"force": lisbon.academy.force.pk, "file": upload})
+
+        assert response.status_code == 200
+        assert message in response.content.decode()
+    assert not get_user_model().objects.filter(email="ana@lisboa.example").exists()
 
 
 def test_forged_session_and_enrolment_ids_are_not_found(client, officer, db):
