@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -39,6 +40,9 @@ def browser(monkeypatch):
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         yield browser
         browser.close()
+        # The journey's own reads, made while Playwright's event loop runs, have a connection
+        # of their own: closed here, or PostgreSQL cannot drop the test database at the end.
+        connections.close_all()
 
 
 @pytest.fixture
