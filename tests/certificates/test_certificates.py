@@ -706,7 +706,7 @@ def test_the_certificate_page_shows_holder_session_status_and_code_in_local_time
     assert fields["Status"] == "Valid"
     assert "Road safety day" in fields["Session"]
     assert certificate.grouped_code in fields["Verification code"]
-    assert fields["Issued"] == "Jan. 15, 2025, 1 p.m."  # Brussels, not UTC
+    assert fields["Issued"] == "15 January 2025, 13:00"  # Brussels, not UTC
     assert fields["Issued by"] == "—"  # issued without a coordinator's hand
     assert "Revoked" not in fields and "Superseded by" not in fields
     assert "None" not in fields.values()
