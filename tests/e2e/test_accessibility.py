@@ -76,3 +76,31 @@ def test_main_pages_pass_the_basic_checks(demo, open_page, width):
         check(path)
 
     assert {path: found for path, found in problems.items() if found} == {}
+
+
+def test_the_admin_pages_of_this_project_pass_axe(demo, open_page):
+    """Our own admin pages (dashboard panels, session pages, reports) inside Wagtail's."""
+    session = Session.objects.filter(academy__slug="lisbon", course__isnull=False).first()
+    held = Session.objects.filter(academy__slug="lisbon", course__isnull=True).first()
+    page = open_page()
+    page.add_init_script(path=str(AXE))
+    sign_in(page, demo, "coordinator.lisbon@academy.example")
+    problems = {}
+    for path in [
+        "/admin/",
+        "/admin/sessions/",
+        f"/admin/sessions/{session.pk}/enrolments/",
+        f"/admin/sessions/{session.pk}/progress/",
+        f"/admin/sessions/{held.pk}/attendance/",
+        f"/admin/certificates/sessions/{held.pk}/certificates/",
+        "/admin/reports/sessions/",
+        "/admin/assessments/",
+        "/admin/grading/",
+        "/admin/import-officers/",
+        "/admin/network-courses/",
+        "/admin/certificates/",
+    ]:
+        assert page.goto(demo + path).status == 200, path
+        problems[path] = page.evaluate(AXE_RUN)
+
+    assert {path: found for path, found in problems.items() if found} == {}
