@@ -3,11 +3,13 @@
 import tempfile
 from pathlib import Path
 
+from academy.mail import mail_settings
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-insecure-key"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+globals().update(mail_settings("django.core.mail.backends.locmem.EmailBackend"))
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="academy-test-media-"))
 WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -3,6 +3,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from academy.demo import DEMO_PASSWORD, demo_logins, seed_network
+from academy.mail import mail_settings
 from academy.models import AcademyPage
 from certificates.demo import seed_certificate_templates
 from courses.demo import seed_courses, seed_sessions
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale=None, **options):
-        with override_settings(EMAIL_BACKEND=UNSENT), transaction.atomic():
+        with override_settings(**mail_settings(UNSENT)), transaction.atomic():
             onboardings = seed_network()
             seed_courses(onboardings)
             seed_certificate_templates(onboardings)
@@ -54,7 +55,7 @@ class Command(BaseCommand):
 
     def build_at_scale(self, scale):
         try:
-            with override_settings(EMAIL_BACKEND=UNSENT):
+            with override_settings(**mail_settings(UNSENT)):
                 network = seed_network_at_scale(scale)
         except NetworkAlreadyBuilt as refusal:
             raise CommandError(str(refusal)) from None
