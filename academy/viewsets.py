@@ -1,5 +1,6 @@
 """Admin viewsets of the academy app."""
 
+from django import forms
 from django.apps import apps
 from django.contrib import messages
 from django.forms import modelform_factory
@@ -13,7 +14,6 @@ from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import AdminPageChooser
 from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
@@ -67,22 +67,18 @@ class SessionForm(WagtailAdminModelForm):
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
-        # Wagtail words a page chooser's button ("Choose a page (Academy)") once, in the
-        # language active when the admin's forms are first built: worded again here, in
-        # the language of the user in front of the form.
+        # Lists, not page choosers: a chooser would browse every city's page tree, and
+        # Wagtail words its button once, in whichever language was active first.
         for name in ("academy", "course"):
-            chooser = self.fields[name].widget
-            self.fields[name].widget = AdminPageChooser(
-                target_models=chooser.target_models,
-                can_choose_root=chooser.can_choose_root,
-                user_perms=chooser.user_perms,
-            )
+            self.fields[name].widget = forms.Select(choices=self.fields[name].choices)
         if for_user is None:
             return
         academies = AcademyPage.objects.in_default_locale()
         if not for_user.is_superuser:
             academies = academies.coordinated_by(for_user)
         self.fields["academy"].queryset = academies
+        if not self.instance.pk and len(academies) == 1:
+            self.initial.setdefault("academy", academies[0].pk)
         courses = apps.get_model("courses", "CoursePage").objects.none()
         for academy in academies:
             courses |= apps.get_model("courses", "CoursePage").objects.of_academy(academy)

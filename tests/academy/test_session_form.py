@@ -1,20 +1,31 @@
-"""The session form of the admin speaks the language of the coordinator in front of it."""
+"""The admin's session form offers a coordinator their own academies and courses only."""
+
+import re
 
 from django.urls import reverse
-from wagtail.users.models import UserProfile
+
+from tests.courses.builders import build_course
 
 
-def test_the_page_choosers_are_worded_in_each_coordinators_language(
-    client, lisbon, lisbon_coordinator
+def options(page, field):
+    select = re.search(rf'<select name="{field}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    return re.findall(r'<option value="(\d*)"([^>]*)>([^<]*)</option>', select)
+
+
+def test_a_coordinator_picks_their_academy_and_its_courses_from_lists(
+    client, lisbon, madrid, lisbon_coordinator
 ):
+    build_course(lisbon.academy, title="Harbour safety")
+    build_course(madrid.academy, title="Madrid night patrols")
     client.force_login(lisbon_coordinator)
-    english = client.get(reverse("sessions:add")).content.decode()
-    profile = UserProfile.get_for_user(lisbon_coordinator)
-    profile.preferred_language = "fr"
-    profile.save()
 
-    french = client.get(reverse("sessions:add")).content.decode()
+    page = client.get(reverse("sessions:add")).content.decode()
 
-    assert "Choose a page (Academy)" in english
-    assert "Choose a page (Academy)" not in french
-    assert "une page (Académie)" in french
+    academies = options(page, "academy")
+    assert [(value, text) for value, _attributes, text in academies if value] == [
+        (str(lisbon.academy.pk), "Lisbon Municipal Police")
+    ]
+    assert any("selected" in attributes for value, attributes, _text in academies if value)
+    courses = [text for value, _attributes, text in options(page, "course") if value]
+    assert courses == ["Harbour safety"]
+    assert "Choose a page" not in page

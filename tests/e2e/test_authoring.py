@@ -43,11 +43,6 @@ def screenshot(page, name):
     page.screenshot(path=RESULTS / f"authoring-{name}.png")
 
 
-def open_page_chooser(page, field):
-    """Open the page chooser of a form's field (found by the field, not by its words)."""
-    page.locator(f"#id_{field}-chooser").get_by_role("button").click()
-
-
 def submit_for_moderation(page):
     page.get_by_role("button", name="More actions").click()
     page.get_by_role("button", name=WORKFLOW).click()
@@ -230,30 +225,26 @@ def test_coordinator_publishes_a_submitted_course_and_takes_an_officer_into_its_
         "link", name="Sessions"
     ).click()
     coordinator.get_by_role("link", name="Add session").click()
-    chooser = coordinator.get_by_role("dialog")
-    open_page_chooser(coordinator, "academy")
-    chooser.get_by_role("row", name=re.compile("EU-POLNET Academy English")).get_by_role(
-        "link", name="Explore"
-    ).click()
-    chooser.get_by_role("link", name="Lisbon Municipal Police").click()
-    expect(coordinator.locator("#id_academy-chooser")).to_contain_text("Lisbon Municipal Police")
-    open_page_chooser(coordinator, "course")
-    chooser.get_by_role("textbox", name="Search term").fill("night-time economy")
-    chooser.get_by_role("link", name=COURSE).click()
-    expect(coordinator.locator("#id_course-chooser")).to_contain_text(COURSE)
+    # Lisbon's only academy is already chosen; its courses make the list.
+    academy = coordinator.get_by_role("combobox", name="Academy*")
+    expect(academy.locator("option:checked")).to_have_text("Lisbon Municipal Police")
+    coordinator.get_by_role("combobox", name="Course").select_option(label=COURSE)
+    pickers = coordinator.locator(".xdsoft_datetimepicker:visible")
     coordinator.get_by_role("textbox", name="Starts on*").fill(starts_on.isoformat())
     ends_on = starts_on + datetime.timedelta(days=1)
     coordinator.get_by_role("textbox", name="Ends on*").fill(ends_on.isoformat())
-    title = coordinator.get_by_role("textbox", name="Title*")
-    title.click()  # a click away closes the date pickers
-    title.fill(SESSION)
+    expect(pickers.first).to_be_visible()
+    # A click away closes the date pickers.
+    coordinator.get_by_role("heading", name="Session", exact=True).click()
+    expect(pickers).to_have_count(0)
+    coordinator.get_by_role("textbox", name="Title*").fill(SESSION)
     coordinator.get_by_role("combobox", name="Format*").select_option(label="Blended")
     coordinator.get_by_role("spinbutton", name="Places*").fill("12")
     expect(coordinator.get_by_role("checkbox", name="Approval required")).to_be_checked()
     coordinator.get_by_role("listbox", name="Trainers").select_option(
         label="Miguel Ângelo Rodrigues"
     )
-    coordinator.locator("#id_academy-chooser").scroll_into_view_if_needed()
+    academy.scroll_into_view_if_needed()
     screenshot(coordinator, "7-coordinator-new-session")
     coordinator.get_by_role("button", name="Create").click()
     expect(coordinator.get_by_role("status")).to_contain_text(f"Session '{SESSION}")
