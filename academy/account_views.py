@@ -105,7 +105,9 @@ def locked_out(request, original_response=None, credentials=None):
         "form": form,
         "locked_out": True,
         "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
-        "next": request.POST.get("next", ""),
+        # From the admin's sign-in, the next sign-in goes back to the admin.
+        "next": request.POST.get("next")
+        or (reverse("wagtailadmin_home") if request.path == reverse("wagtailadmin_login") else ""),
     }
     return render(request, "registration/login.html", context, status=429)
 

@@ -82,6 +82,7 @@ def test_admin_sign_in_is_paused_too(client):
 
     assert response.status_code == 429
     assert "Too many wrong passwords" in response.content.decode()
+    assert 'name="next" value="/admin/"' in response.content.decode()
 
 
 @pytest.mark.django_db
