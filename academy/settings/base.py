@@ -98,7 +98,7 @@ AXES_VERBOSE = False
 # Content-Security-Policy of the public site (django-csp): no inline script or style, no
 # plugins, forms post only here. Videos are frames of the trainer's chosen provider
 # (cross-origin, so they cannot script our pages). The Wagtail admin is left out: its
-# editor still relies on inline styles.
+# editor still relies on inline scripts and styles.
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
