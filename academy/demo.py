@@ -10,7 +10,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from .models import Force, InformationPage
-from .services import onboard_city
+from .services import onboard_city, publish_under
 
 DEMO_PASSWORD = "demo1234"  # demo only: printed by the command and listed in the README
 
@@ -234,8 +234,7 @@ def _academy_content(academy, collection, data):
     academy.save_revision().publish()
     if not InformationPage.objects.child_of(academy).exists():
         info = InformationPage(title=data["info_title"], body=data["info_body"])
-        academy.add_child(instance=info)
-        info.save_revision().publish()
+        publish_under(academy, info)
 
 
 def _logo(data, collection):

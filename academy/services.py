@@ -89,6 +89,13 @@ def _network_home():
     return site.root_page.specific
 
 
+def publish_under(parent, page):
+    """Add ``page`` under ``parent`` in the page tree and publish its first revision."""
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
 @transaction.atomic
 def onboard_city(*, city, country, code, academy_name, default_language="en", force=None):
     """Set up a host city: its AcademyPage, collection, staff groups and moderation workflow.
@@ -134,8 +141,7 @@ def onboard_city(*, city, country, code, academy_name, default_language="en", fo
                     % {"slug": academy.slug}
                 }
             )
-        home.add_child(instance=academy)
-        academy.save_revision().publish()
+        publish_under(home, academy)
         created.append(_("academy page %(title)s") % {"title": academy.title})
 
     collection = academy.collection

@@ -8,7 +8,7 @@ from django.utils import timezone
 from wagtail.models import Locale
 
 from academy.models import Enrolment, Session
-from academy.services import decide, enrol, mark_attendance
+from academy.services import decide, enrol, mark_attendance, publish_under
 
 from .demo_content import COURSES, THEMES
 from .models import AssessmentPage, Choice, CoursePage, ModulePage, Question, Theme
@@ -40,8 +40,7 @@ def _course(academy, data, themes, locales):
     )
     course.themes = [themes[name] for name in data["themes"]]
     course.languages = [locales[code] for code in data["languages"] if code in locales]
-    academy.add_child(instance=course)
-    course.save_revision().publish()
+    publish_under(academy, course)
     for module_data in data["modules"]:
         module = ModulePage(
             title=module_data["title"],
@@ -50,8 +49,7 @@ def _course(academy, data, themes, locales):
             required=module_data["required"],
             body=module_data["body"],
         )
-        course.add_child(instance=module)
-        module.save_revision().publish()
+        publish_under(course, module)
     _assessment(course, data["assessment"])
 
 
@@ -86,8 +84,7 @@ def _assessment(course, data):
             for question in data["questions"]
         ],
     )
-    course.add_child(instance=assessment)
-    assessment.save_revision().publish()
+    publish_under(course, assessment)
 
 
 # Host-city codes in the order demo officers travel: each officer is part-way through

@@ -24,6 +24,7 @@ from django.utils.text import slugify
 
 from academy.demo import DEMO_PASSWORD
 from academy.models import AcademyPage, Enrolment, Force, Session
+from academy.services import publish_under
 from courses.attempts import choice_points, save_answers, start_attempt, submit_attempt
 from courses.models import (
     AssessmentAttempt,
@@ -209,12 +210,6 @@ def _build(size):
 # Pages, through Wagtail's tree like every page of the demo
 
 
-def _publish(parent, page):
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return page
-
-
 def _course(academy, number, themes):
     theme, topic = TOPICS[number % len(TOPICS)]
     intake = number // len(TOPICS) + 1
@@ -235,10 +230,10 @@ def _course(academy, number, themes):
     )
     if theme in themes:
         course.themes = [themes[theme]]
-    _publish(academy, course)
+    publish_under(academy, course)
     course.academy = academy
     course.scale_modules = [
-        _publish(
+        publish_under(
             course,
             ModulePage(
                 title=f"{position}. {title}",
@@ -256,7 +251,7 @@ def _course(academy, number, themes):
         )
         for position, title in enumerate(MODULE_TITLES[:MODULES_PER_COURSE], start=1)
     ]
-    course.final_check = _publish(course, _final_check(topic))
+    course.final_check = publish_under(course, _final_check(topic))
     return course
 
 

@@ -5,13 +5,8 @@ from decimal import Decimal
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
+from academy.services import publish_under as publish
 from courses.models import AssessmentPage, Choice, CoursePage, ModulePage, Question
-
-
-def publish(parent, page):
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return page
 
 
 def build_course(academy, title="Community policing basics", modules=2, **fields):
