@@ -16,10 +16,9 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.reports import ReportView
 
 from academy.charts import bar_chart
-from academy.exports import FormulaSafeExportMixin
+from academy.exports import AcademyReportView
 
 from .attempts import AttemptRefused, grade_response, item_analysis, staff_assessments
 from .models import AssessmentAttempt, Response
@@ -86,7 +85,7 @@ class AssessmentReportMixin:
         )
 
 
-class AssessmentResultsView(FormulaSafeExportMixin, AssessmentReportMixin, ReportView):
+class AssessmentResultsView(AssessmentReportMixin, AcademyReportView):
     """Every submitted attempt: who, when, how long, score; with a summary above."""
 
     page_title = gettext_lazy("Results")
@@ -170,7 +169,7 @@ class AssessmentResultsView(FormulaSafeExportMixin, AssessmentReportMixin, Repor
         return context
 
 
-class ItemAnalysisView(FormulaSafeExportMixin, AssessmentReportMixin, ReportView):
+class ItemAnalysisView(AssessmentReportMixin, AcademyReportView):
     """Per question: facility and discrimination indexes and how often each choice was picked."""
 
     page_title = gettext_lazy("Item analysis")

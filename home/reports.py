@@ -16,10 +16,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.reports import ReportView
 
 from academy.charts import bar_chart
-from academy.exports import FormulaSafeExportMixin
+from academy.exports import AcademyReportView
 from academy.models import AcademyPage, Attendance, Enrolment, Session
 from academy.views import staff_session
 from certificates.models import Certificate
@@ -68,7 +67,7 @@ class ProgressRows(Sequence):
             yield from self[start : start + self.CHUNK]
 
 
-class SessionProgressView(FormulaSafeExportMixin, ReportView):
+class SessionProgressView(AcademyReportView):
     """The progress matrix of a session: officers × modules, with time spent, assessment
     results, attendance and certificate. A constant number of queries at any size."""
 
@@ -213,7 +212,7 @@ class SessionProgressView(FormulaSafeExportMixin, ReportView):
         return {**super().get_context_data(**kwargs), "session": self.session}
 
 
-class NetworkReportView(FormulaSafeExportMixin, ReportView):
+class NetworkReportView(AcademyReportView):
     """For network admins: officers trained per academy and force, cross-city exchanges,
     Exchange Days and peer reviews held."""
 
@@ -312,7 +311,7 @@ class SessionFilterSet(WagtailFilterSet):
         fields = ["academy", "course", "kind", "starts_on"]
 
 
-class SessionsReportView(FormulaSafeExportMixin, ReportView):
+class SessionsReportView(AcademyReportView):
     """Per session: places, requests waiting, completion and pass rates, certificates issued,
     revoked and reissued; with completions per month drawn above."""
 
