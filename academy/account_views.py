@@ -15,8 +15,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 
-from .accounts import confirm_email, email_confirmation_token, sign_up, user_from_link
+from .accounts import (
+    EmailChangeRefused,
+    confirm_email,
+    confirm_email_change,
+    email_confirmation_token,
+    pending_email_change,
+    sign_up,
+    user_from_link,
+)
 from .forms import AcademyPasswordResetForm, ProfileForm, SignUpForm
+from .models import User
 
 
 @sensitive_post_parameters("password1", "password2")
@@ -42,7 +51,7 @@ def confirm_account(request, uidb64, token):
     user = user_from_link(uidb64)
     valid = (
         user is not None
-        and not user.is_active
+        and user.awaiting_confirmation
         and email_confirmation_token.check_token(user, token)
     )
     if request.method == "POST" and valid:
@@ -52,12 +61,37 @@ def confirm_account(request, uidb64, token):
             messages.success(request, _("Your account is confirmed. Welcome to the academy."))
             with translation.override(user.preferred_language):
                 return redirect(reverse("my_learning"))
-    already = user is not None and user.is_active
+    already = user is not None and user.is_active and not user.awaiting_confirmation
     return render(
         request,
         "registration/confirm_account.html",
         {"valid": valid, "already_confirmed": already},
         status=200 if valid or already else 404,
+    )
+
+
+def confirm_new_email(request, token):
+    """The link sent to a new address: following it shows a button, the button makes it the
+    account's address (mail scanners that open links change nothing)."""
+    try:
+        user, new_email = pending_email_change(token)
+    except EmailChangeRefused:
+        user = new_email = None
+    if request.method == "POST" and user is not None:
+        try:
+            confirm_email_change(token)
+        except EmailChangeRefused:
+            user = None
+        else:
+            messages.success(
+                request, _("Your email address is now %(email)s.") % {"email": new_email}
+            )
+            return redirect(reverse("login"))
+    return render(
+        request,
+        "registration/confirm_new_email.html",
+        {"valid": user is not None, "new_email": new_email},
+        status=200 if user is not None else 404,
     )
 
 
@@ -89,11 +123,21 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        reset_sign_in_failures(username=form.user.get_username())
+        reset_sign_in_failures(username=User.objects.normalize_email(form.user.get_username()))
         return response
 
 
 password_reset_confirm = PasswordResetConfirmView.as_view()
+
+
+def sign_in_username(request, credentials):
+    """The address a sign-in is counted under by django-axes: as it is stored (trimmed, lower
+    case), so a re-spelt address does not get fresh tries."""
+    if credentials:
+        username = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        username = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    return User.objects.normalize_email(username) if username else username
 
 
 def locked_out(request, original_response=None, credentials=None):

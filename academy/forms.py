@@ -1,26 +1,88 @@
 """Forms of the academy app: accounts, the admin's user forms, onboarding, sessions."""
 
+from urllib.parse import urlsplit
+
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
+from .accounts import request_email_change
 from .models import COUNTRIES, Force, User
 
 PROFILE_FIELDS = {"full_name", "force", "participant_type", "preferred_language"}
 
 
-class AcademyUserCreationForm(UserCreationForm):
+class EmailAddressMixin:
+    """A form that sets an account's address: stored in lower case, and refused when
+    another account has it in any case (one mailbox, one account)."""
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        others = User.objects.filter(email__iexact=email)
+        if self.instance.pk is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                _("An account with this email address already exists."), code="duplicate_email"
+            )
+        return email
+
+
+class PendingEmailChangeMixin(EmailAddressMixin):
+    """A form that edits an existing account's address: a new address replaces the old one
+    only once the link emailed to it is followed (the old address gets a notice), so nobody
+    takes over password resets by typing an address they do not read."""
+
+    email_help_text = _("A new address replaces this one once the link emailed to it is followed.")
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.current_email = self.instance.email
+        self.pending_email = None
+        if "email" in self.fields:
+            self.fields["email"].help_text = self.email_help_text
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.instance.email != self.current_email and not self.has_error("email"):
+            self.pending_email = self.instance.email
+            self.instance.email = self.current_email
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if self.pending_email:
+            request_email_change(user, self.pending_email)
+            if self.request is not None:
+                messages.info(
+                    self.request,
+                    _("A link was sent to %(email)s: the address changes once it is followed.")
+                    % {"email": self.pending_email},
+                )
+        return user
+
+
+class AcademyUserCreationForm(EmailAddressMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         fields = UserCreationForm.Meta.fields | PROFILE_FIELDS
 
 
-class AcademyUserEditForm(UserEditForm):
+class AcademyUserEditForm(PendingEmailChangeMixin, UserEditForm):
     class Meta(UserEditForm.Meta):
         fields = UserEditForm.Meta.fields | PROFILE_FIELDS
+
+
+class AccountEmailForm(PendingEmailChangeMixin, forms.ModelForm):
+    """The address on a staff member's own account page in the admin."""
+
+    class Meta:
+        model = User
+        fields = ["email"]
 
 
 class OnboardCityForm(forms.Form):
@@ -109,7 +171,7 @@ class ProfileForm(forms.ModelForm):
         self.fields["force"].empty_label = _("Choose your force")
 
 
-class SignUpForm(ProfileForm):
+class SignUpForm(EmailAddressMixin, ProfileForm):
     """A new officer's account. The address is checked by the email it receives."""
 
     email = forms.EmailField(label=_("Email address"), max_length=254)
@@ -132,9 +194,16 @@ class SignUpForm(ProfileForm):
         super().__init__(*args, **kwargs)
         self.fields["preferred_language"].initial = translation.get_language()
 
-    def validate_unique(self):
+    def clean_email(self):
         # Whether an address has an account is never shown: ``sign_up`` handles it by email.
+        return User.objects.normalize_email(self.cleaned_data["email"])
+
+    def validate_unique(self):
         pass
+
+    def _get_validation_exclusions(self):
+        # The address's unique constraint would say the same as validate_unique.
+        return {*super()._get_validation_exclusions(), "email"}
 
     def clean_password2(self):
         first, second = self.cleaned_data.get("password1"), self.cleaned_data["password2"]
@@ -152,8 +221,9 @@ class SignUpForm(ProfileForm):
                 self.add_error("password1", error)
 
 
-class ImportedOfficerForm(forms.ModelForm):
-    """One line of a coordinator's CSV import, checked like a sign-up."""
+class ImportedOfficerForm(EmailAddressMixin, forms.ModelForm):
+    """One line of a coordinator's CSV import, checked like a sign-up. Its instance is the
+    account of a sign-up never confirmed for that address, if any: the import takes it over."""
 
     class Meta:
         model = User
@@ -165,12 +235,6 @@ class ImportedOfficerForm(forms.ModelForm):
             "preferred_language",
             "participant_type",
         ]
-
-    def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this email address already exists."))
-        return email
 
 
 class OfficerImportForm(forms.Form):
@@ -203,7 +267,16 @@ class AcademyPasswordResetForm(PasswordResetForm):
     have not chosen a password yet (their invitation link may have expired)."""
 
     def get_users(self, email):
-        return User.objects.filter(email__iexact=email, is_active=True)
+        return User.objects.filter(
+            email__iexact=User.objects.normalize_email(email), is_active=True
+        )
+
+    def save(self, **kwargs):
+        # The link's host comes from the configured public address, never from the request's
+        # Host header (a forged one would send the officer's reset token elsewhere).
+        public = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+        kwargs.update(domain_override=public.netloc, use_https=public.scheme == "https")
+        super().save(**kwargs)
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         with translation.override(context["user"].preferred_language):

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -76,6 +77,12 @@ class UserManager(BaseUserManager):
 
     use_in_migrations = True
 
+    @classmethod
+    def normalize_email(cls, email):
+        """The address as stored: trimmed and in lower case. Mail systems treat the local part
+        as case-insensitive in practice, and one mailbox must be one account."""
+        return (email or "").strip().lower()
+
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("Users must have an email address.")
@@ -95,7 +102,20 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
-        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+        # Addresses stored before they were lower-cased may differ only by case: the
+        # active, oldest account signs in rather than a MultipleObjectsReturned.
+        user = (
+            self.filter(email__iexact=self.normalize_email(username))
+            .order_by("-is_active", "pk")
+            .first()
+        )
+        if user is None:
+            raise self.model.DoesNotExist
+        return user
+
+    def awaiting_confirmation(self):
+        """Accounts opened by sign-up whose address was never confirmed."""
+        return self.filter(awaiting_confirmation=True, is_active=False, last_login__isnull=True)
 
 
 class User(AbstractUser):
@@ -144,6 +164,9 @@ class User(AbstractUser):
             "Sessions about to start, modules left before a session ends, certificates issued."
         ),
     )
+    # Set by sign-up until the emailed link is followed: such an account belongs to nobody
+    # yet, so a new sign-up or an import for its address may take it over.
+    awaiting_confirmation = models.BooleanField(default=False, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -155,6 +178,13 @@ class User(AbstractUser):
         ordering = ["full_name", "email"]
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="unique_user_email_ignoring_case",
+                violation_error_message=_("An account with this email address already exists."),
+            ),
+        ]
 
     def __str__(self):
         return self.get_full_name()
@@ -164,6 +194,27 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.first_name or self.get_full_name()
+
+
+class OfficerImport(models.Model):
+    """A coordinator's CSV import of officers, and how many of its invitations are sent
+    (they go out in the background, so the import page shows how far they are)."""
+
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="+")
+    imported_at = models.DateTimeField(auto_now_add=True)
+    officers = models.PositiveIntegerField()
+    invitations_sent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("officer import")
+        verbose_name_plural = _("officer imports")
+
+    def __str__(self):
+        return f"{self.force} ({self.officers})"
 
 
 class AcademyContentQuerySet(PageQuerySet):

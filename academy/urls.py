@@ -40,6 +40,11 @@ urlpatterns += i18n_patterns(
         account_views.confirm_account,
         name="account_confirm",
     ),
+    path(
+        "accounts/email/confirm/<str:token>/",
+        account_views.confirm_new_email,
+        name="email_change_confirm",
+    ),
     path("accounts/profile/", account_views.profile, name="profile"),
     path(
         "accounts/password/",

@@ -12,7 +12,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .accounts import IMPORT_COLUMNS, ImportRejected, forces_for_import, import_officers
 from .forms import CancelSessionForm, EnrolmentDecisionForm, OfficerImportForm, OnboardCityForm
-from .models import AcademyPage, Attendance, Enrolment, Session
+from .models import AcademyPage, Attendance, Enrolment, OfficerImport, Session
 from .services import (
     EnrolmentRefused,
     cancel_session,
@@ -253,6 +253,9 @@ class OfficerImportView(WagtailAdminTemplateMixin, FormView):
         return {
             **super().get_context_data(**kwargs),
             "columns": IMPORT_COLUMNS,
+            "recent_imports": OfficerImport.objects.filter(
+                imported_by=self.request.user
+            ).select_related("force")[:5],
             "action_url": reverse("academy_officer_import"),
             "submit_button_label": gettext("Import"),
             "submit_button_active_label": gettext("Importing…"),
@@ -260,8 +263,10 @@ class OfficerImportView(WagtailAdminTemplateMixin, FormView):
 
     def form_valid(self, form):
         try:
-            created = import_officers(
-                form.cleaned_data["file"].read(), force=form.cleaned_data["force"]
+            officer_import = import_officers(
+                form.cleaned_data["file"].read(),
+                force=form.cleaned_data["force"],
+                imported_by=self.request.user,
             )
         except ImportRejected as rejection:
             return self.render_to_response(
@@ -275,10 +280,10 @@ class OfficerImportView(WagtailAdminTemplateMixin, FormView):
         messages.success(
             self.request,
             ngettext(
-                "%(count)d account was created; the officer is invited by email.",
-                "%(count)d accounts were created; each officer is invited by email.",
-                len(created),
+                "%(count)d account was opened; the officer's invitation is being sent by email.",
+                "%(count)d accounts were opened; their invitations are being sent by email.",
+                officer_import.officers,
             )
-            % {"count": len(created)},
+            % {"count": officer_import.officers},
         )
         return redirect("academy_officer_import")

@@ -7,6 +7,7 @@ from wagtail.admin.views.account import BaseSettingsPanel
 from wagtail.permissions import register_permission_policy
 
 from .admin_access import RoleMenuItem, is_coordinator_somewhere, is_network_admin
+from .forms import AccountEmailForm
 from .models import AcademyPage, Session, User
 from .views import (
     CancelSessionView,
@@ -91,6 +92,28 @@ class CertificateDetailsPanel(BaseSettingsPanel):
 @hooks.register("register_account_settings_panel")
 def register_certificate_details_panel(request, user, profile):
     return CertificateDetailsPanel(request, user, profile)
+
+
+class AccountEmailPanel(BaseSettingsPanel):
+    """The address of one's own account, in place of Wagtail's (switched off by
+    WAGTAIL_EMAIL_MANAGEMENT_ENABLED): checked in any case against every other account,
+    and changed only once the new address is confirmed."""
+
+    name = "account_email"
+    title = _("Email address")
+    order = 110
+    form_class = AccountEmailForm
+
+    def get_form(self):
+        kwargs = {"instance": self.user, "prefix": self.name, "request": self.request}
+        if self.request.method == "POST":
+            return self.form_class(self.request.POST, **kwargs)
+        return self.form_class(**kwargs)
+
+
+@hooks.register("register_account_settings_panel")
+def register_account_email_panel(request, user, profile):
+    return AccountEmailPanel(request, user, profile)
 
 
 class YourAcademiesPanel(Component):

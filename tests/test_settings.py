@@ -12,7 +12,7 @@ def run_check(**env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}
+        if key not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "TRUSTED_PROXIES"}
     }
     environment.update(DJANGO_SETTINGS_MODULE="academy.settings.production", **env)
     return subprocess.run(
@@ -29,9 +29,20 @@ def test_production_settings_pass_check_deploy():
     result = run_check(
         SECRET_KEY="x" * 20 + "-production-like-secret-key-for-the-check",
         ALLOWED_HOSTS="academy.example",
+        TRUSTED_PROXIES="1",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_behind_the_proxy_refuses_to_start_without_a_proxy_count():
+    result = run_check(
+        SECRET_KEY="x" * 20 + "-production-like-secret-key-for-the-check",
+        ALLOWED_HOSTS="academy.example",
+    )
+
+    assert result.returncode != 0
+    assert "Set TRUSTED_PROXIES" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -67,12 +78,13 @@ def test_production_answers_securely(tmp_path):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
+        if key not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "TRUSTED_PROXIES"}
     }
     environment.update(
         DJANGO_SETTINGS_MODULE="academy.settings.production",
         SECRET_KEY="y" * 20 + "-production-like-secret-key-for-the-probe",
         ALLOWED_HOSTS="academy.example",
+        TRUSTED_PROXIES="1",
         DATABASE_URL=f"sqlite:///{tmp_path / 'probe.sqlite3'}",
         STATIC_ROOT=str(tmp_path / "static"),
         MEDIA_ROOT=str(tmp_path / "media"),

@@ -88,10 +88,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Django's and Wagtail's sign-in forms both post the address as "username".
 AXES_USERNAME_FORM_FIELD = "username"
+# Counted as the address is stored (trimmed, lower case): re-spelling it gets no new tries.
+AXES_USERNAME_CALLABLE = "academy.account_views.sign_in_username"
 AXES_LOCKOUT_CALLABLE = "academy.account_views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "academy.visitors.client_address"
 # Proxies in front of the app servers that append the visitor's address to
-# X-Forwarded-For (production: the TLS proxy); limits per address read it from there.
+# X-Forwarded-For (production: the TLS proxy, set explicitly there); limits per address
+# read it from there. Trusting a proxy that is not there lets clients pick their address.
 TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 AXES_VERBOSE = False
 
@@ -211,6 +214,13 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# The address on a staff member's account page is academy's own panel (a new address is
+# confirmed before it replaces the old one); Wagtail's keeps the names only.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+# A sign-up link works this many days; sign-ups never confirmed are deleted after
+# UNCONFIRMED_ACCOUNT_DAYS by `manage.py purge_unconfirmed_accounts` (run it daily).
+ACCOUNT_CONFIRMATION_DAYS = int(os.environ.get("ACCOUNT_CONFIRMATION_DAYS", "3"))
+UNCONFIRMED_ACCOUNT_DAYS = int(os.environ.get("UNCONFIRMED_ACCOUNT_DAYS", "14"))
 # No avatars from gravatar.com: officers' email hashes must not leave the platform.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 

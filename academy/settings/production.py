@@ -16,7 +16,14 @@ if len(SECRET_KEY) < 50:
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 if env_bool("BEHIND_TLS_PROXY", True):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "1"))
+    # No default: counting a proxy that is not there (or missing one that is) lets a
+    # client's own X-Forwarded-For choose the address the sign-in limits count.
+    if not os.environ.get("TRUSTED_PROXIES", "").strip().isdigit():
+        raise ImproperlyConfigured(
+            "Set TRUSTED_PROXIES to the number of proxies in front of the app servers that "
+            "append to X-Forwarded-For (usually 1: the TLS proxy), or BEHIND_TLS_PROXY=false."
+        )
+    TRUSTED_PROXIES = int(os.environ["TRUSTED_PROXIES"])
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -1,15 +1,24 @@
 """Accounts: sign-up confirmed by email, password reset, profile, and coordinators' CSV import."""
 
+import datetime
 import re
 
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.utils import timezone
 
-from academy.models import Force, User
+from academy import accounts
+from academy.accounts import EmailConfirmationTokenGenerator
+from academy.models import Enrolment, Force, OfficerImport, User
+from tests.academy.sessions import make_session
 from tests.factories import ForceFactory, UserFactory
 
 PASSWORD = "a long and unusual passphrase 42"
+ATTACKER_PASSWORD = "the attackers own passphrase 77"
+SIGN_UP = "/en/accounts/sign-up/"
 
 
 def sign_up_data(force, **overrides):
@@ -146,6 +155,153 @@ def test_signing_up_again_before_confirming_sends_a_new_link(
     assert [link_in(message).split("/")[3] for message in mail.outbox] == ["confirm", "confirm"]
 
 
+# Signing up first does not keep an account for whoever did
+
+
+def attacker_and_owner_sign_up(client, force, capture):
+    """Someone signs up first with the owner's address and their own password and name;
+    then the owner signs up. Returns the two confirmation links, first one first."""
+    with capture(execute=True):
+        client.post(
+            SIGN_UP,
+            sign_up_data(
+                force,
+                full_name="Mallory Attacker",
+                password1=ATTACKER_PASSWORD,
+                password2=ATTACKER_PASSWORD,
+            ),
+        )
+    with capture(execute=True):
+        client.post(SIGN_UP, sign_up_data(force))
+    return [link_in(message) for message in mail.outbox]
+
+
+def test_the_owners_sign_up_and_confirmation_leave_the_first_sign_ups_password_useless(
+    client, force, django_capture_on_commit_callbacks
+):
+    _first_link, owners_link = attacker_and_owner_sign_up(
+        client, force, django_capture_on_commit_callbacks
+    )
+
+    client.post(owners_link)
+    client.logout()
+    client.post(
+        "/en/accounts/login/",
+        {"username": "ana.silva@policia.example", "password": ATTACKER_PASSWORD},
+    )
+
+    assert "_auth_user_id" not in client.session
+    user = User.objects.get(email="ana.silva@policia.example")
+    assert user.is_active and user.check_password(PASSWORD)
+    assert user.full_name == "Ana Sofia da Silva"
+
+
+def test_the_link_of_an_earlier_sign_up_no_longer_confirms(
+    client, force, django_capture_on_commit_callbacks
+):
+    first_link, _owners_link = attacker_and_owner_sign_up(
+        client, force, django_capture_on_commit_callbacks
+    )
+
+    response = client.post(first_link)
+
+    assert response.status_code == 404
+    assert "_auth_user_id" not in client.session
+    assert not User.objects.get(email="ana.silva@policia.example").is_active
+
+
+def test_a_confirmation_link_expires_after_the_set_days(
+    client, force, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.ACCOUNT_CONFIRMATION_DAYS = 3
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(SIGN_UP, sign_up_data(force))
+    later = datetime.datetime.now() + datetime.timedelta(days=3, hours=1)
+    monkeypatch.setattr(EmailConfirmationTokenGenerator, "_now", lambda self: later)
+
+    response = client.post(link_in(mail.outbox[0]))
+
+    assert response.status_code == 404
+    assert not User.objects.get(email="ana.silva@policia.example").is_active
+
+
+def test_signing_up_does_not_reopen_a_deactivated_account(
+    client, force, django_capture_on_commit_callbacks
+):
+    closed = UserFactory(is_active=False, email="ana.silva@policia.example")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(SIGN_UP, sign_up_data(force))
+
+    (message,) = mail.outbox
+    assert "already has one" in message.body
+    closed.refresh_from_db()
+    assert not closed.is_active and closed.check_password("correct horse battery staple")
+
+
+def test_purge_deletes_only_unconfirmed_sign_ups_older_than_the_set_age(lisbon, settings):
+    settings.UNCONFIRMED_ACCOUNT_DAYS = 14
+    old = timezone.now() - datetime.timedelta(days=15)
+    recent = timezone.now() - datetime.timedelta(days=13)
+    purged = UserFactory(is_active=False, awaiting_confirmation=True, date_joined=old)
+    kept = [
+        UserFactory(is_active=False, awaiting_confirmation=True, date_joined=recent),
+        UserFactory(date_joined=old),
+        UserFactory(is_active=False, date_joined=old),  # deactivated by an admin
+    ]
+    with_records = UserFactory(is_active=False, awaiting_confirmation=True, date_joined=old)
+    Enrolment.objects.create(officer=with_records, session=make_session(lisbon.academy))
+
+    call_command("purge_unconfirmed_accounts", stdout=None)
+
+    assert not User.objects.filter(pk=purged.pk).exists()
+    assert User.objects.filter(pk__in=[user.pk for user in [*kept, with_records]]).count() == 4
+
+
+# The same work whether an address has an account or not
+
+
+class CountingHasher(MD5PasswordHasher):
+    """The test suite's hasher, counting the passwords it hashes."""
+
+    hashed = 0
+
+    def encode(self, password, salt):
+        CountingHasher.hashed += 1
+        return super().encode(password, salt)
+
+
+class QueuedEmails:
+    def __init__(self):
+        self.kinds = []
+
+    def enqueue(self, user_id, kind, new_email=""):
+        self.kinds.append(kind)
+
+
+@pytest.mark.parametrize("address", ["new", "unconfirmed", "confirmed"])
+def test_sign_up_hashes_the_password_and_queues_one_email_whoever_has_the_address(
+    address, client, force, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
+    if address != "new":
+        UserFactory(
+            email="ana.silva@policia.example",
+            is_active=address == "confirmed",
+            awaiting_confirmation=address == "unconfirmed",
+        )
+    queued = QueuedEmails()
+    monkeypatch.setattr(accounts, "send_account_email", queued)
+    CountingHasher.hashed = 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(SIGN_UP, sign_up_data(force))
+
+    assert "Check your inbox" in response.content.decode()
+    assert CountingHasher.hashed == 1
+    assert len(queued.kinds) == 1
+
+
 def test_password_reset_emails_a_link_in_the_users_language_that_works_once(client, officer):
     officer.preferred_language = "es"
     officer.save()
@@ -163,6 +319,26 @@ def test_password_reset_emails_a_link_in_the_users_language_that_works_once(clie
     assert officer.check_password(PASSWORD)
     client.logout()
     assert "no es válido o ha caducado" in client.get(link, follow=True).content.decode()
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1"])
+def test_password_reset_links_use_the_public_address_whatever_the_host_asked(client, officer, host):
+    client.post("/en/accounts/password/reset/", {"email": officer.email}, HTTP_HOST=host)
+
+    (message,) = mail.outbox
+    assert "http://testserver/en/accounts/password/reset/" in message.body
+    assert host not in message.body
+    assert host not in message.alternatives[0][0]
+
+
+def test_admin_password_reset_links_use_the_public_address_whatever_the_host_asked(client, db):
+    trainer = UserFactory(is_staff=True)
+
+    client.post("/admin/password_reset/", {"email": trainer.email}, HTTP_HOST="localhost")
+
+    (message,) = mail.outbox
+    assert "http://testserver/admin/password_reset/confirm/" in message.body
+    assert "localhost" not in message.body
 
 
 def test_password_reset_of_an_unknown_address_looks_the_same_and_sends_nothing(client, db):
@@ -246,7 +422,7 @@ def test_coordinator_imports_officers_of_their_city_who_are_invited_by_email(
             follow=True,
         )
 
-    assert "2 accounts were created" in response.content.decode()
+    assert "2 accounts were opened" in response.content.decode()
     joao = User.objects.get(email="joao.pereira@pm-lisboa.example")
     assert joao.force == force and joao.preferred_language == "pt" and joao.is_active
     assert not joao.has_usable_password()
@@ -324,11 +500,39 @@ def test_a_coordinator_cannot_import_into_another_citys_force(
     assert not User.objects.filter(email__endswith="@pm-lisboa.example").exists()
 
 
-def test_a_coordinator_can_import_into_other_forces_of_their_city(
+def test_a_coordinator_cannot_import_into_another_citys_force_by_renaming_their_city(
+    client, lisbon, madrid, lisbon_coordinator
+):
+    lisbon.academy.city = "Madrid"
+    lisbon.academy.save()
+    client.force_login(lisbon_coordinator)
+
+    response = client.post(
+        "/admin/import-officers/",
+        {"force": madrid.academy.force.pk, "file": csv_upload(GOOD_CSV)},
+    )
+
+    assert "Select a valid choice" in response.content.decode()
+    assert not User.objects.filter(email__endswith="@pm-lisboa.example").exists()
+
+
+def test_a_force_is_not_a_coordinators_by_sharing_their_citys_name(
     client, lisbon, lisbon_coordinator
 ):
     psp = Force.objects.create(name="PSP Lisboa", city="Lisbon", country="PT")
     client.force_login(lisbon_coordinator)
+
+    response = client.post(
+        "/admin/import-officers/", {"force": psp.pk, "file": csv_upload(GOOD_CSV)}
+    )
+
+    assert "Select a valid choice" in response.content.decode()
+    assert not User.objects.filter(force=psp).exists()
+
+
+def test_the_network_admin_imports_into_any_force(client, lisbon, network_admin):
+    psp = Force.objects.create(name="PSP Lisboa", city="Lisbon", country="PT")
+    client.force_login(network_admin)
 
     client.post("/admin/import-officers/", {"force": psp.pk, "file": csv_upload(GOOD_CSV)})
 
@@ -343,3 +547,119 @@ def test_only_coordinators_may_import(client, lisbon, role, request):
 
     assert response.status_code in (302, 403)
     assert not User.objects.filter(email__endswith="@pm-lisboa.example").exists()
+
+
+def test_an_import_takes_over_an_unconfirmed_sign_up_with_an_invitation(
+    client, lisbon, lisbon_coordinator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            SIGN_UP,
+            sign_up_data(
+                lisbon.academy.force,
+                email="JOAO.pereira@pm-lisboa.example",
+                full_name="Mallory Attacker",
+                password1=ATTACKER_PASSWORD,
+                password2=ATTACKER_PASSWORD,
+            ),
+        )
+    client.force_login(lisbon_coordinator)
+    force = lisbon.academy.force
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/import-officers/",
+            {"force": force.pk, "file": csv_upload(GOOD_CSV)},
+            follow=True,
+        )
+
+    assert "2 accounts were opened" in response.content.decode()
+    joao = User.objects.get(email="joao.pereira@pm-lisboa.example")
+    assert (joao.full_name, joao.force, joao.is_active) == ("João Pereira", force, True)
+    assert not joao.has_usable_password()
+    invitation = mail.outbox[-2:]
+    assert ["joao.pereira@pm-lisboa.example"] in [message.to for message in invitation]
+
+
+def test_the_link_of_a_sign_up_taken_over_by_an_import_no_longer_confirms(
+    client, lisbon, lisbon_coordinator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            SIGN_UP,
+            sign_up_data(lisbon.academy.force, email="joao.pereira@pm-lisboa.example"),
+        )
+    first_link = link_in(mail.outbox[0])
+    client.force_login(lisbon_coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/import-officers/",
+            {"force": lisbon.academy.force.pk, "file": csv_upload(GOOD_CSV)},
+        )
+    client.logout()
+
+    response = client.post(first_link)
+
+    assert "_auth_user_id" not in client.session
+    assert "Esta conta já está confirmada." in response.content.decode()
+    assert not User.objects.get(email="joao.pereira@pm-lisboa.example").has_usable_password()
+
+
+def test_an_import_field_beyond_the_csv_readers_limit_is_explained(
+    client, lisbon, lisbon_coordinator
+):
+    client.force_login(lisbon_coordinator)
+    text = "email,full_name\nok@pm-lisboa.example,Ok\nbig@pm-lisboa.example," + "x" * 140_000
+
+    response = client.post(
+        "/admin/import-officers/", {"force": lisbon.academy.force.pk, "file": csv_upload(text)}
+    )
+
+    assert response.status_code == 200
+    assert "This line cannot be read: a field is too long" in response.content.decode()
+    assert not User.objects.filter(email__endswith="@pm-lisboa.example").exists()
+
+
+class QueuedInvitations:
+    def __init__(self):
+        self.batches = []
+
+    def enqueue(self, officer_import_id, user_ids):
+        self.batches.append(user_ids)
+
+
+def test_an_import_request_queues_the_invitations_in_one_task_and_sends_none_itself(
+    client, lisbon, lisbon_coordinator, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued = QueuedInvitations()
+    monkeypatch.setattr(accounts, "send_invitations", queued)
+    client.force_login(lisbon_coordinator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/import-officers/",
+            {"force": lisbon.academy.force.pk, "file": csv_upload(GOOD_CSV)},
+        )
+
+    assert mail.outbox == []
+    (batch,) = queued.batches
+    assert sorted(batch) == sorted(
+        User.objects.filter(email__endswith="@pm-lisboa.example").values_list("pk", flat=True)
+    )
+
+
+def test_the_import_page_shows_how_many_invitations_are_sent(
+    client, lisbon, lisbon_coordinator, django_capture_on_commit_callbacks
+):
+    client.force_login(lisbon_coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/import-officers/",
+            {"force": lisbon.academy.force.pk, "file": csv_upload(GOOD_CSV)},
+        )
+
+    page = client.get("/admin/import-officers/").content.decode()
+
+    assert len(mail.outbox) == 2
+    assert OfficerImport.objects.get().invitations_sent == 2
+    assert "2 of 2" in page

@@ -1,3 +1,6 @@
+import pytest
+
+
 def test_officer_signs_in_with_email_and_sees_their_name(client, officer):
     response = client.post(
         "/en/accounts/login/",
@@ -7,6 +10,21 @@ def test_officer_signs_in_with_email_and_sees_their_name(client, officer):
 
     assert response.status_code == 200
     assert officer.full_name in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [str.upper, str.title, lambda address: f"  {address} "],
+    ids=["upper case", "mixed case", "spaces around"],
+)
+def test_any_spelling_of_the_address_signs_in(client, officer, spelling):
+    response = client.post(
+        "/en/accounts/login/",
+        {"username": spelling(officer.email), "password": "correct horse battery staple"},
+    )
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(officer.pk)
 
 
 def test_wrong_password_is_explained_and_keeps_the_email(client, officer):

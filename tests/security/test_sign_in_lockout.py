@@ -6,6 +6,7 @@ import datetime
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.tokens import default_token_generator
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -135,6 +136,48 @@ def test_choosing_a_new_password_by_email_lifts_the_pause(client):
     assert response.status_code == 302
     client.logout()
     assert sign_in(client, officer.email, "a new Long passphrase 42").status_code == 302
+
+
+SPELLINGS = {
+    "upper case": str.upper,
+    "spaces around": lambda address: f"  {address} ",
+    "mixed case": lambda address: address.title(),
+    "mixed case and a space": lambda address: f"{address.capitalize()} ",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("spelling", SPELLINGS.values(), ids=SPELLINGS.keys())
+def test_re_spelling_the_address_gets_no_fresh_tries(client, spelling):
+    officer = UserFactory()
+    guess(client, officer.email, times=4)
+
+    response = sign_in(client, spelling(officer.email), "wrong again")
+
+    assert response.status_code == 429
+
+
+@pytest.mark.django_db
+def test_the_right_password_under_another_spelling_is_refused_while_paused(client):
+    officer = UserFactory()
+    for spelling in SPELLINGS.values():
+        sign_in(client, spelling(officer.email), "wrong password")
+    sign_in(client, officer.email, "wrong password")
+
+    response = sign_in(client, officer.email.upper(), PASSWORD)
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_axes_reset_username_lifts_the_pause_whatever_the_spelling_typed(client):
+    officer = UserFactory()
+    guess(client, officer.email.upper())
+
+    call_command("axes_reset_username", f" {officer.email.title()} ", stdout=None)
+
+    assert sign_in(client, officer.email, PASSWORD).status_code == 302
 
 
 def sign_in_through_proxy(client, email, password, forwarded_for):
