@@ -213,10 +213,10 @@ def test_the_link_of_an_earlier_sign_up_no_longer_confirms(
 def test_a_confirmation_link_expires_after_the_set_days(
     client, force, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
-    settings.ACCOUNT_CONFIRMATION_DAYS = 3
+    settings.ACCOUNT_CONFIRMATION_DAYS = 1
     with django_capture_on_commit_callbacks(execute=True):
         client.post(SIGN_UP, sign_up_data(force))
-    later = datetime.datetime.now() + datetime.timedelta(days=3, hours=1)
+    later = datetime.datetime.now() + datetime.timedelta(days=1, hours=1)
     monkeypatch.setattr(EmailConfirmationTokenGenerator, "_now", lambda self: later)
 
     response = client.post(link_in(mail.outbox[0]))

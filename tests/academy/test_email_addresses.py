@@ -53,6 +53,8 @@ def test_the_database_refuses_a_second_account_for_a_case_variant(officer):
 
 @race_test
 def test_twelve_sign_ups_at_once_with_case_variants_open_one_account():
+    """Three accounts before addresses were lower-cased; the unique constraint on the
+    lower-cased address alone also holds it to one (checked by removing either)."""
     force = ForceFactory()
     variants = [
         "Ana.Silva@Policia.example",
