@@ -171,7 +171,7 @@ class ProfileForm(forms.ModelForm):
         self.fields["force"].empty_label = _("Choose your force")
 
 
-class SignUpForm(EmailAddressMixin, ProfileForm):
+class SignUpForm(ProfileForm):
     """A new officer's account. The address is checked by the email it receives."""
 
     email = forms.EmailField(label=_("Email address"), max_length=254)

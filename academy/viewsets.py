@@ -16,13 +16,22 @@ from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView, 
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.users.views.users import EditView as WagtailUserEditView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from .forms import AcademyUserCreationForm, AcademyUserEditForm
 from .models import AcademyPage, Force, Session, User
 
 
+class UserEditView(WagtailUserEditView):
+    def get_form_kwargs(self):
+        # The form says, next to "User updated", that a new address waits for its link.
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
 class UserViewSet(WagtailUserViewSet):
+    edit_view_class = UserEditView
+
     def get_form_class(self, for_update=False):
         return AcademyUserEditForm if for_update else AcademyUserCreationForm
 

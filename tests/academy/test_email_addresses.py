@@ -262,3 +262,32 @@ def test_an_address_change_link_does_not_take_an_address_taken_meanwhile(
     assert response.status_code == 404
     staff.refresh_from_db()
     assert staff.email != "rita.new@academy.example"
+
+
+def test_an_address_the_admin_gives_a_user_waits_for_the_link_sent_to_it(
+    client, network_admin, officer, django_capture_on_commit_callbacks
+):
+    old_address = officer.email
+    client.force_login(network_admin)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("wagtailusers_users:edit", args=[officer.pk]),
+            {
+                "email": "New.Address@Academy.example",
+                "first_name": officer.first_name,
+                "last_name": officer.last_name,
+                "full_name": officer.full_name,
+                "participant_type": "officer",
+                "preferred_language": "en",
+                "is_active": "on",
+            },
+            follow=True,
+        )
+
+    assert "A link was sent to new.address@academy.example" in response.content.decode()
+    officer.refresh_from_db()
+    assert officer.email == old_address
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [old_address, "new.address@academy.example"]
+    )
