@@ -234,7 +234,9 @@ class EmailChangeRefused(Exception):
     """The link is wrong, expired or stale, or the new address was taken meanwhile."""
 
 
-def _email_change_from(token):
+def pending_email_change(token):
+    """The user and the new address of an email-change link; ``EmailChangeRefused`` if the
+    link does not hold (any more)."""
     try:
         change = signing.loads(
             token, salt=EMAIL_CHANGE_SALT, max_age=confirmation_max_age().total_seconds()
@@ -247,16 +249,10 @@ def _email_change_from(token):
     return user, change["to"]
 
 
-def pending_email_change(token):
-    """The user and the new address of an email-change link; ``EmailChangeRefused`` if the
-    link does not hold (any more)."""
-    return _email_change_from(token)
-
-
 @transaction.atomic
 def confirm_email_change(token):
     """Give the account of an email-change link its new address; return the user."""
-    user, new_email = _email_change_from(token)
+    user, new_email = pending_email_change(token)
     user = User.objects.select_for_update().get(pk=user.pk)
     if User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
         raise EmailChangeRefused
