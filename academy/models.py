@@ -1,6 +1,7 @@
 """Member forces, the people of the network, and the host-city academies."""
 
 import datetime
+from collections.abc import Sequence
 
 from django.apps import apps
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -439,6 +440,44 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(academy__in=AcademyPage.objects.staffed_by(user))
 
 
+def session_max_days():
+    """The longest a session may last, in days (``SESSION_MAX_DAYS``, a year by default)."""
+    return getattr(settings, "SESSION_MAX_DAYS", 366)
+
+
+# Titles and venues are one line of text; a line break or another control character in
+# them would start a new property of a calendar file or a new header of an email.
+one_line = RegexValidator(
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029]",
+    inverse_match=True,
+    message=_("Keep it to one line of text: no line breaks, tabs or other control characters."),
+)
+
+
+class SessionDays(Sequence):
+    """The days from ``first`` to ``last``, like ``range``: their number and whether a day
+    is one of them are date arithmetic, and only the days sliced out are made, so a session
+    stored as lasting thousands of years costs no more than a week of it."""
+
+    def __init__(self, first, last):
+        self.first, self.last = first, last
+
+    def __len__(self):
+        return max((self.last - self.first).days + 1, 0)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[n] for n in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self.first + datetime.timedelta(days=index)
+
+    def __contains__(self, day):
+        return isinstance(day, datetime.date) and self.first <= day <= self.last
+
+
 class Session(models.Model):
     """One run of a course, or an Exchange Day or peer review, at an academy."""
 
@@ -465,13 +504,13 @@ class Session(models.Model):
         help_text=_("Empty for an Exchange Day or a peer review."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COURSE)
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(_("title"), max_length=255, validators=[one_line])
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     format = models.CharField(
         _("format"), max_length=20, choices=Format.choices, default=Format.RESIDENTIAL
     )
-    venue = models.CharField(_("venue"), max_length=255, blank=True)
+    venue = models.CharField(_("venue"), max_length=255, blank=True, validators=[one_line])
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
@@ -489,6 +528,9 @@ class Session(models.Model):
     )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True, editable=False)
+    # RFC 5545's SEQUENCE of the session's calendar event: raised each time its dates or
+    # venue change or it is cancelled, so calendars take the newest event sent.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
 
     objects = SessionQuerySet.as_manager()
 
@@ -515,15 +557,23 @@ class Session(models.Model):
         return self.kind != self.Kind.COURSE or self.format != self.Format.ONLINE
 
     def days(self):
-        """Every day of the session, for the attendance register."""
-        count = (self.ends_on - self.starts_on).days + 1
-        return [self.starts_on + datetime.timedelta(days=n) for n in range(count)]
+        """The days of the session, made only as they are asked for (see ``SessionDays``)."""
+        return SessionDays(self.starts_on, self.ends_on)
+
+    @property
+    def day_count(self):
+        return (self.ends_on - self.starts_on).days + 1
 
     def clean(self):
         super().clean()
         errors = {}
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             errors["ends_on"] = _("A session cannot end before it starts.")
+        elif self.starts_on and self.ends_on and self.day_count > session_max_days():
+            last = self.starts_on + datetime.timedelta(days=session_max_days() - 1)
+            errors["ends_on"] = _(
+                "A session lasts at most %(days)s days: it must end by %(last)s."
+            ) % {"days": session_max_days(), "last": formats.date_format(last, "DATE_FORMAT")}
         if (
             self.enrolment_opens_at
             and self.enrolment_closes_at

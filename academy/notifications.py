@@ -1,6 +1,8 @@
 """Emails to officers about their enrolments, in their language, with the session's dates."""
 
 import datetime
+import re
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -17,19 +19,34 @@ SUBJECTS = {
     "waitlisted": lambda s: _("You are on the waiting list for %(session)s") % {"session": s},
     "rejected": lambda s: _("Your request for %(session)s was declined") % {"session": s},
     "cancelled": lambda s: _("%(session)s is cancelled") % {"session": s},
+    "changed": lambda s: _("%(session)s has changed") % {"session": s},
 }
 
 
+# Characters a TEXT value may not hold (RFC 5545, 3.3.11: controls other than HTAB).
+# Line breaks are escaped before, so any left here come from data typed before they
+# were refused; they are dropped rather than let start a property of their own.
+ICS_CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
 def _ics_text(value):
-    """Escape a value for an iCalendar TEXT property (RFC 5545, 3.3.11)."""
-    return (
+    """Escape a value for an iCalendar TEXT property (RFC 5545, 3.3.11): every line break
+    (CRLF, a bare LF or a bare CR) is the two characters ``\\n``."""
+    text = (
         str(value)
         .replace("\\", "\\\\")
         .replace(";", "\\;")
         .replace(",", "\\,")
         .replace("\r\n", "\\n")
+        .replace("\r", "\\n")
         .replace("\n", "\\n")
     )
+    return ICS_CONTROLS.sub("", text)
+
+
+def _ics_param(value):
+    """A parameter value (such as CN): quoted, without the quotes and controls it may not hold."""
+    return '"' + ICS_CONTROLS.sub("", str(value).replace('"', "").replace("\t", " ")) + '"'
 
 
 def _ics_fold(line):
@@ -45,24 +62,70 @@ def _ics_fold(line):
     return "\r\n ".join(parts)
 
 
-def session_calendar(session, *, cancelled=False):
-    """The session as an all-day iCalendar event (a cancellation when ``cancelled``)."""
+def session_url(session):
+    """The public page of the session, at the site's public address, in the active language."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("session_detail", args=[session.pk])
+
+
+def _organizer(session):
+    """The academy that runs the session, with its contact address (the site's otherwise)."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    address = session.academy.contact_email or address
+    return f"ORGANIZER;CN={_ics_param(session.academy.title)}:mailto:{address}"
+
+
+def _description(session):
+    course = session.course.localized if session.course_id else None
+    about = (
+        course.summary
+        if course
+        else _("%(kind)s at %(academy)s")
+        % {"kind": session.get_kind_display(), "academy": session.academy.title}
+    )
+    return "\n\n".join(
+        [
+            about,
+            _("Format: %(format)s") % {"format": session.get_format_display()},
+            session_url(session),
+        ]
+    )
+
+
+def session_calendar(session, *, cancelled=False, officer=None):
+    """The session as an all-day iCalendar event, in the active language.
+
+    Sent to ``officer`` it is an invitation (METHOD:REQUEST, or CANCEL when ``cancelled``)
+    that calendars update in place: the UID stays and SEQUENCE is the session's
+    ``calendar_sequence``. Without an officer it is published, for a download.
+    """
     host = settings.WAGTAILADMIN_BASE_URL.split("//")[-1].split("/")[0] or "academy"
+    method = "PUBLISH" if officer is None else "CANCEL" if cancelled else "REQUEST"
+    # DTEND of an all-day event is the day after the last day (exclusive); a session stored
+    # as ending on the last day a date can hold (before lengths were capped) ends there.
+    day_after = min(session.ends_on, datetime.date.max - datetime.timedelta(days=1))
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//EU-POLNET Academy//Sessions//EN",
-        f"METHOD:{'CANCEL' if cancelled else 'PUBLISH'}",
+        f"METHOD:{method}",
         "BEGIN:VEVENT",
         f"UID:session-{session.pk}@{host}",
         f"DTSTAMP:{timezone.now().astimezone(datetime.UTC):%Y%m%dT%H%M%SZ}",
         f"DTSTART;VALUE=DATE:{session.starts_on:%Y%m%d}",
-        # DTEND of an all-day event is the day after the last day (exclusive).
-        f"DTEND;VALUE=DATE:{session.ends_on + datetime.timedelta(days=1):%Y%m%d}",
+        f"DTEND;VALUE=DATE:{day_after + datetime.timedelta(days=1):%Y%m%d}",
         f"SUMMARY:{_ics_text(session.title)}",
-        f"LOCATION:{_ics_text(session.venue or session.get_format_display())}",
-        f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
-        f"SEQUENCE:{1 if cancelled else 0}",
+        f"DESCRIPTION:{_ics_text(_description(session))}",
+        f"URL:{session_url(session)}",
+        _organizer(session),
+    ]
+    if officer is not None:
+        lines.append(f"ATTENDEE;RSVP=FALSE:mailto:{officer.email}")
+    # The venue only: an online session has no place to go to (its format is described).
+    if session.venue:
+        lines.append(f"LOCATION:{_ics_text(session.venue)}")
+    lines += [
+        f"STATUS:{'CANCELLED' if cancelled or session.is_cancelled else 'CONFIRMED'}",
+        f"SEQUENCE:{session.calendar_sequence}",
         "END:VEVENT",
         "END:VCALENDAR",
     ]
@@ -82,8 +145,7 @@ def notify_officer(enrolment_id, event):
             "session": session,
             "enrolment": enrolment,
             "event": event,
-            "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-            + reverse("session_detail", args=[session.pk]),
+            "url": session_url(session),
         }
         message = EmailMultiAlternatives(
             subject=SUBJECTS[event](session.title),
@@ -93,10 +155,13 @@ def notify_officer(enrolment_id, event):
         message.attach_alternative(
             render_to_string("academy/email/enrolment.html", context), "text/html"
         )
-        if event in ("approved", "cancelled"):
+        # A change updates the event in the calendars of officers with a place only: the
+        # others never got it, and have no place to keep free.
+        holds_place = enrolment.state == enrolment.State.APPROVED
+        if event in ("approved", "cancelled") or (event == "changed" and holds_place):
             message.attach(
                 "session.ics",
-                session_calendar(session, cancelled=event == "cancelled"),
+                session_calendar(session, cancelled=event == "cancelled", officer=officer),
                 "text/calendar",
             )
         message.send()
@@ -139,7 +204,7 @@ def send_reminder(enrolment_id, kind, details):
             "session": session,
             "kind": kind,
             "details": details,
-            "url": base + reverse("session_detail", args=[session.pk]),
+            "url": session_url(session),
             "my_learning_url": base + reverse("my_learning"),
             "profile_url": base + reverse("profile"),
         }
@@ -152,7 +217,9 @@ def send_reminder(enrolment_id, kind, details):
             render_to_string("academy/email/reminder.html", context), "text/html"
         )
         if kind == "session_starts":
-            message.attach("session.ics", session_calendar(session), "text/calendar")
+            message.attach(
+                "session.ics", session_calendar(session, officer=officer), "text/calendar"
+            )
         message.send()
 
 

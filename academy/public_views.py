@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .models import Enrolment, Session
+from .notifications import session_calendar
 from .services import EnrolmentRefused, enrol, withdraw
 
 
@@ -25,6 +27,14 @@ def session_detail(request, pk):
         "academy/session_detail.html",
         {"session": session, "course": course, "enrolment": enrolment, "is_open": is_open},
     )
+
+
+def session_ics(request, pk):
+    """The session as a calendar file, for whoever may see its page (the public)."""
+    session = get_object_or_404(Session.objects.select_related("academy", "course"), pk=pk)
+    response = HttpResponse(session_calendar(session), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
+    return response
 
 
 @require_POST

@@ -377,12 +377,48 @@ def cancel_session(session, *, reason=""):
         raise EnrolmentRefused(_("This session is already cancelled."))
     session.cancelled_at = timezone.now()
     session.cancellation_reason = reason
-    session.save(update_fields=["cancelled_at", "cancellation_reason"])
-    told = session.enrolments.filter(
+    session.calendar_sequence += 1
+    session.save(update_fields=["cancelled_at", "cancellation_reason", "calendar_sequence"])
+    for enrolment in _expecting(session):
+        _notify(enrolment, "cancelled")
+    return session
+
+
+def _expecting(session):
+    """Officers who still expect the session: with a place not yet completed, or waiting."""
+    return session.enrolments.filter(
         state__in=[*Enrolment.HOLDS_PLACE, Enrolment.State.WAITLISTED]
     ).exclude(state=Enrolment.State.COMPLETED)
-    for enrolment in told:
-        _notify(enrolment, "cancelled")
+
+
+# What an officer's calendar holds of a session besides its title.
+CALENDAR_FIELDS = ("starts_on", "ends_on", "venue")
+# Kept as stored when an edit is saved: a form opened before a cancellation or an update
+# was sent must not undo it.
+NOT_EDITED = ("cancelled_at", "cancellation_reason", "calendar_sequence")
+
+
+@transaction.atomic
+def update_session(session, save=None):
+    """Save staff's edit of a session (``save`` writes it, ``session.save`` by default).
+
+    When its dates or venue change, its calendar sequence goes up and each officer who
+    expects the session is emailed the change (with the updated calendar event for those
+    holding a place); another change, of the title say, tells no one. The session row is
+    locked, so concurrent edits never send two updates with one sequence.
+    """
+    stored = Session.objects.select_for_update().get(pk=session.pk)
+    for name in NOT_EDITED:
+        setattr(session, name, getattr(stored, name))
+    moved = not stored.is_cancelled and any(
+        getattr(stored, name) != getattr(session, name) for name in CALENDAR_FIELDS
+    )
+    if moved:
+        session.calendar_sequence += 1
+    (save or session.save)()
+    if moved:
+        for enrolment in _expecting(session):
+            _notify(enrolment, "changed")
     return session
 
 
@@ -412,7 +448,7 @@ def mark_attendance(session, marks, *, by):
     (not marked). Only approved or completed enrolments of this session, on days of
     the session, can be marked. Sends ``attendance_marked`` for each enrolment touched.
     """
-    days = set(session.days())
+    days = session.days()
     enrolments = {
         e.pk: e
         for e in session.enrolments.filter(
@@ -453,5 +489,9 @@ def mark_attendance(session, marks, *, by):
 
 def attended_every_day(enrolment):
     """True when the officer was marked present on every day of the session."""
-    present = enrolment.attendance.filter(present=True).values_list("day", flat=True)
-    return set(enrolment.session.days()) <= set(present)
+    session = enrolment.session
+    # One mark per officer and day (a constraint): counting them is enough.
+    present = enrolment.attendance.filter(
+        present=True, day__range=(session.starts_on, session.ends_on)
+    ).count()
+    return present == session.day_count

@@ -69,6 +69,7 @@ urlpatterns += i18n_patterns(
     ),
     path("catalogue/", home_views.catalogue, name="catalogue"),
     path("sessions/<int:pk>/", session_views.session_detail, name="session_detail"),
+    path("sessions/<int:pk>/session.ics", session_views.session_ics, name="session_ics"),
     path("sessions/<int:pk>/enrol/", session_views.enrol_in_session, name="session_enrol"),
     path(
         "sessions/<int:pk>/withdraw/", session_views.withdraw_from_session, name="session_withdraw"

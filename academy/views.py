@@ -2,9 +2,11 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.generic import FormView, TemplateView
@@ -158,21 +160,37 @@ class SessionEnrolmentsView(SessionAdminMixin, FormView):
 
 
 class SessionAttendanceView(SessionAdminMixin, TemplateView):
-    """The attendance register: each officer with a place, present or absent on each day."""
+    """The attendance register: each officer with a place, present or absent on each day,
+    a week at a time (the week of today while the session runs)."""
 
     template_name = "academy/admin/session_attendance.html"
     page_title = gettext_lazy("Attendance register")
+    days_per_page = 7
+
+    def week(self, number):
+        """A page of the session's days; a session of any length is cut into weeks."""
+        weeks = Paginator(self.session.days(), self.days_per_page)
+        if number is None:
+            today = timezone.localdate()
+            if today in self.session.days():
+                number = (today - self.session.starts_on).days // self.days_per_page + 1
+        return weeks.get_page(number)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        week = self.week(self.request.GET.get("p"))
+        days = week.object_list
         enrolments = self.session.enrolments.filter(
             state__in=[Enrolment.State.APPROVED, Enrolment.State.COMPLETED]
         ).select_related("officer")
         marks = {
             (mark.enrolment_id, mark.day): mark.present
-            for mark in Attendance.objects.filter(enrolment__session=self.session)
+            for mark in Attendance.objects.filter(
+                enrolment__session=self.session, day__range=(days[0], days[-1])
+            )
         }
-        days = self.session.days()
+        context["week"] = week
+        context["elided_page_range"] = week.paginator.get_elided_page_range(week.number)
         context["days"] = days
         context["rows"] = [
             (enrolment, [(day, marks.get((enrolment.pk, day))) for day in days])
@@ -184,9 +202,10 @@ class SessionAttendanceView(SessionAdminMixin, TemplateView):
         if not self.session.takes_attendance:
             raise PermissionDenied
         answers = {"present": True, "absent": False, "": None}
+        week = self.week(request.POST.get("p"))
         marks = {}
         for enrolment in self.session.enrolments.all():
-            for day in self.session.days():
+            for day in week.object_list:
                 value = request.POST.get(f"mark-{enrolment.pk}-{day:%Y-%m-%d}")
                 if value is not None and value in answers:
                     marks[(enrolment.pk, day)] = answers[value]
@@ -196,7 +215,8 @@ class SessionAttendanceView(SessionAdminMixin, TemplateView):
             messages.error(request, str(refusal))
         else:
             messages.success(request, gettext("Attendance saved."))
-        return redirect("academy_session_attendance", self.session.pk)
+        url = reverse("academy_session_attendance", args=[self.session.pk])
+        return redirect(f"{url}?p={week.number}")
 
 
 class CancelSessionView(SessionAdminMixin, FormView):

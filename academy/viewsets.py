@@ -21,6 +21,7 @@ from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from .forms import AcademyUserCreationForm, AcademyUserEditForm
 from .models import AcademyPage, Force, Session, User
+from .services import update_session
 
 
 class UserEditView(WagtailUserEditView):
@@ -129,6 +130,10 @@ class SessionEditView(CitySessionsMixin, EditView):
     def header_more_buttons(self):
         more = session_buttons(self.request.user, self.object, Button)
         return [*super().header_more_buttons, *more]
+
+    def save_instance(self):
+        """Wagtail's edit (form, log entry), through the service that updates calendars."""
+        return update_session(self.form.instance, save=super().save_instance)
 
 
 class SessionInspectView(CitySessionsMixin, InspectView):

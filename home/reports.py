@@ -178,7 +178,7 @@ class SessionProgressView(AcademyReportView):
             .filter(enrolment__in=enrolments)
             .values_list("enrolment_id", "serial")
         )
-        days = len(session.days())
+        days = session.day_count
         rows = []
         for enrolment in enrolments:
             officer = enrolment.officer

@@ -226,6 +226,8 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Reminders go this many days before a session starts, and before it ends (modules left).
 REMINDER_DAYS = [int(days) for days in env_list("REMINDER_DAYS", "7,1")]
+# The longest a session may last, in days: its attendance register has a column per day.
+SESSION_MAX_DAYS = int(os.environ.get("SESSION_MAX_DAYS", "366"))
 
 # Background work (bulk certificates, emails) runs in the request by default; production
 # queues it in the database for `manage.py db_worker` (see production.py).

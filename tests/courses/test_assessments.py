@@ -458,7 +458,8 @@ def test_results_and_item_analysis_export_for_the_citys_trainer_only(
     export = client.get(
         reverse("courses_assessment_items", args=[assessment.pk]), {"export": "csv"}
     )
-    rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode())))
+    exported = b"".join(export.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(exported)))
     first = next(row for row in rows if row["Question"].startswith("When must"))
     assert first["Facility index"] == "0.5"
     assert first["Discrimination index"] == "1.0"

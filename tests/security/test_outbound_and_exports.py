@@ -10,8 +10,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from academy.exports import AcademyReportView
 from academy.services import enrol
 from courses.blocks import VideoBlock
+from courses.models import AssessmentPage, ModulePage
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
 from tests.factories import UserFactory
@@ -63,7 +65,7 @@ def test_a_name_typed_as_a_formula_stays_text_in_the_csv_and_xlsx_exports(
     client.force_login(madrid_coordinator)
     url = reverse("home_session_progress", args=[session.pk])
 
-    exported = b"".join(client.get(url, {"export": "csv"}).streaming_content).decode()
+    exported = b"".join(client.get(url, {"export": "csv"}).streaming_content).decode("utf-8-sig")
     names = {row["Officer"] for row in csv.DictReader(io.StringIO(exported))}
     workbook = b"".join(client.get(url, {"export": "xlsx"}).streaming_content)
     sheet = load_workbook(io.BytesIO(workbook)).active
@@ -72,3 +74,51 @@ def test_a_name_typed_as_a_formula_stays_text_in_the_csv_and_xlsx_exports(
     assert names == {"'" + FORMULA, "'-1+2"}
     assert {cell.value for cell in cells} == {FORMULA, "-1+2"}
     assert {cell.data_type for cell in cells} == {"s"}
+
+
+def test_a_title_typed_as_a_formula_stays_text_in_the_export_headings(
+    client, madrid, madrid_coordinator
+):
+    course = build_course(madrid.academy, modules=1)
+    ModulePage.objects.child_of(course).update(title="-2+3")
+    AssessmentPage.objects.child_of(course).update(title=FORMULA)
+    session = make_session(madrid.academy, course=course, capacity=5)
+    enrol(UserFactory(), session)
+    client.force_login(madrid_coordinator)
+    url = reverse("home_session_progress", args=[session.pk])
+
+    exported = b"".join(client.get(url, {"export": "csv"}).streaming_content).decode("utf-8-sig")
+    headings = next(csv.reader(io.StringIO(exported)))
+    workbook = b"".join(client.get(url, {"export": "xlsx"}).streaming_content)
+    cells = next(load_workbook(io.BytesIO(workbook)).active.iter_rows(max_row=1))
+
+    assert "1. -2+3" in headings and f"'{FORMULA} (%)" in headings
+    by_value = {cell.value: cell.data_type for cell in cells}
+    assert by_value[f"{FORMULA} (%)"] == "s"
+    assert set(by_value.values()) == {"s"}
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_every_heading_of_every_report_is_written_as_text(rf, network_admin, export_format):
+    """Headings come from titles in some reports and may in others: each export of each
+    report writes them the way it writes its cells."""
+    report = type(
+        "Report",
+        (AcademyReportView,),
+        {
+            "list_export": ["name"],
+            "export_headings": {"name": FORMULA},
+            "get_queryset": lambda self: [],
+        },
+    )
+    request = rf.get("/", {"export": export_format})
+    request.user = network_admin
+
+    response = report.as_view()(request)
+
+    content = b"".join(response.streaming_content)
+    if export_format == "csv":
+        assert next(csv.reader(io.StringIO(content.decode("utf-8-sig")))) == ["'" + FORMULA]
+    else:
+        (cell,) = next(load_workbook(io.BytesIO(content)).active.iter_rows(max_row=1))
+        assert (cell.value, cell.data_type) == (FORMULA, "s")
