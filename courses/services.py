@@ -64,18 +64,34 @@ def copy_course_to_academy(course, academy, user):
     while slug in taken:
         slug = f"{course.slug}-{suffix}"
         suffix += 1
-    copy = CopyPageAction(
+    return _copy_live_version(
         course,
         to=academy,
-        recursive=True,
+        user=user,
+        update_attrs={"slug": slug, "origin_academy": course.origin_academy or source_academy},
+    )
+
+
+def _copy_live_version(page, *, to, user, update_attrs=None):
+    """Copy ``page`` as readers see it, then its live children the same way, as drafts.
+
+    Another city's drafts are not ours to copy: neither a newer unpublished revision of a
+    live page nor a page that was never published (or was unpublished) goes across.
+    """
+    live = page.specific_class.objects.get(pk=page.pk)  # as saved, not as the caller holds it
+    if live.live_revision_id:
+        live = live.live_revision.as_object()
+    copy = CopyPageAction(
+        live,
+        to=to,
+        recursive=False,
         keep_live=False,
         copy_revisions=False,
         user=user,
-        update_attrs={
-            "slug": slug,
-            "origin_academy": course.origin_academy or source_academy,
-        },
+        update_attrs=update_attrs,
     ).execute(skip_permission_checks=True)
+    for child in page.get_children().live():
+        _copy_live_version(child, to=copy, user=user)
     return copy.specific
 
 

@@ -174,3 +174,76 @@ def test_a_draft_course_cannot_be_copied(client, draft_course, lisbon, lisbon_co
 
     assert response.status_code == 404
     assert not Page.objects.child_of(lisbon.academy).type(CoursePage).exists()
+
+
+def test_copy_leaves_out_a_module_that_was_never_published(madrid, lisbon, lisbon_coordinator):
+    course = build_course(madrid.academy, modules=1)
+    course.add_child(
+        instance=ModulePage(
+            title="Unfinished: interviews with minors",
+            live=False,
+            body=[("paragraph", "<p>Notes not ready for anyone.</p>")],
+        )
+    )
+
+    copy = copy_course_to_academy(course, lisbon.academy, lisbon_coordinator)
+
+    titles = [page.title for page in copy.get_children()]
+    assert titles == ["Module 1", "Final check"]
+
+
+def test_copy_leaves_out_a_module_that_was_unpublished(madrid, lisbon, lisbon_coordinator):
+    course = build_course(madrid.academy, modules=2)
+    ModulePage.objects.child_of(course).get(title="Module 2").unpublish()
+
+    copy = copy_course_to_academy(course, lisbon.academy, lisbon_coordinator)
+
+    assert not copy.get_children().filter(title="Module 2").exists()
+
+
+def test_copy_takes_a_modules_live_text_not_its_newer_draft(madrid, lisbon, lisbon_coordinator):
+    course = build_course(madrid.academy, modules=1)
+    module = ModulePage.objects.child_of(course).get()
+    draft = module.get_latest_revision_as_object()
+    draft.title = "Draft title of Madrid"
+    draft.body = [("paragraph", "<p>Draft wording only Madrid may read.</p>")]
+    draft.save_revision()
+
+    copy = copy_course_to_academy(course, lisbon.academy, lisbon_coordinator)
+
+    copied = ModulePage.objects.child_of(copy).get()
+    for version in (copied, copied.get_latest_revision_as_object()):
+        assert version.title == "Module 1"
+        assert "Residents know their street best." in str(version.body)
+        assert "Draft wording" not in str(version.body)
+    assert copied.draft_title == "Module 1"
+
+
+def test_copy_takes_a_courses_live_summary_not_its_newer_draft(madrid, lisbon, lisbon_coordinator):
+    course = build_course(madrid.academy, summary="What residents expect of us.")
+    draft = course.get_latest_revision_as_object()
+    draft.title = "Renamed in a Madrid draft"
+    draft.summary = "A draft summary."
+    draft.save_revision()
+
+    copy = copy_course_to_academy(course, lisbon.academy, lisbon_coordinator)
+
+    copy = copy.get_latest_revision_as_object()
+    assert (copy.title, copy.summary) == (course.title, "What residents expect of us.")
+
+
+def test_copy_takes_an_assessments_live_questions_not_a_newer_draft(
+    madrid, lisbon, lisbon_coordinator
+):
+    course = build_course(madrid.academy)
+    assessment = AssessmentPage.objects.child_of(course).get()
+    draft = assessment.get_latest_revision_as_object()
+    [question] = draft.questions.all()
+    question.text = "A draft question"
+    draft.questions = [question]
+    draft.save_revision()
+
+    copy = copy_course_to_academy(course, lisbon.academy, lisbon_coordinator)
+
+    copied = AssessmentPage.objects.child_of(copy).get().get_latest_revision_as_object()
+    assert [q.text for q in copied.questions.all()] == ["Who knows the street best?"]
