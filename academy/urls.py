@@ -8,12 +8,15 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from academy import account_views
 from academy import public_views as session_views
+from academy.views import AdminLogoutView
 from certificates import views as certificate_views
 from courses import attempt_views
 from courses import public_views as learning_views
 from home import views as home_views
 
 urlpatterns = [
+    # Before Wagtail's own: signing out of the admin takes a POST.
+    path("admin/logout/", AdminLogoutView.as_view()),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.generic import FormView, TemplateView
+from wagtail.admin.views import account as wagtail_account
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .accounts import IMPORT_COLUMNS, ImportRejected, forces_for_import, import_officers
@@ -307,3 +308,16 @@ class OfficerImportView(WagtailAdminTemplateMixin, FormView):
             % {"count": officer_import.officers},
         )
         return redirect("academy_officer_import")
+
+
+class AdminLogoutView(wagtail_account.LogoutView):
+    """Signing out of the admin takes a POST, as Wagtail's own menu sends. A GET would let
+    any page an editor visits sign them out, and Wagtail's view would still drop their
+    session cookie on the 405 it answers."""
+
+    http_method_names = ["post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)

@@ -1,4 +1,6 @@
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 
 def test_officer_signs_in_with_email_and_sees_their_name(client, officer):
@@ -45,3 +47,35 @@ def test_sign_out_needs_a_post(client, officer):
     client.post("/en/accounts/logout/")
 
     assert "_auth_user_id" not in client.session
+
+
+def test_a_get_of_the_admin_sign_out_keeps_staff_signed_in(client, lisbon_coordinator):
+    client.force_login(lisbon_coordinator)
+
+    response = client.get("/admin/logout/")
+
+    assert response.status_code == 405
+    assert "_auth_user_id" in client.session
+    assert client.get(reverse("wagtailadmin_home")).status_code == 200
+
+
+def test_staff_sign_out_of_the_admin_with_a_post_and_its_csrf_token(lisbon_coordinator):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(lisbon_coordinator)
+    client.get(reverse("wagtailadmin_home"))
+
+    response = client.post(
+        reverse("wagtailadmin_logout"), {"csrfmiddlewaretoken": client.cookies["csrftoken"].value}
+    )
+
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("wagtailadmin_home")).status_code == 302
+
+
+def test_a_post_to_the_admin_sign_out_without_a_csrf_token_is_refused(lisbon_coordinator):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(lisbon_coordinator)
+
+    assert client.post(reverse("wagtailadmin_logout")).status_code == 403
+    assert "_auth_user_id" in client.session
