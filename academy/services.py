@@ -67,6 +67,9 @@ MODEL_PERMISSIONS = {
         "academy.view_session",
     ],
 }
+# Wagtail's first migrations give these groups rights on the root page and the root
+# collection, that is over every city; onboarding leaves them with none.
+WAGTAIL_STARTER_GROUPS = ["Editors", "Moderators"]
 
 
 @dataclass
@@ -105,6 +108,7 @@ def onboard_city(*, city, country, code, academy_name, default_language="en", fo
     code belongs to another city.
     """
     created = []
+    _withdraw_wagtail_starter_rights()
     academy = AcademyPage.objects.filter(code=code).order_by("pk").first()
     if academy is not None and academy.city != city:
         raise ValidationError(
@@ -191,6 +195,27 @@ def onboard_city(*, city, country, code, academy_name, default_language="en", fo
         workflow=workflow,
         created=created,
     )
+
+
+def _withdraw_wagtail_starter_rights():
+    """Wagtail's starter groups grant nothing: rights come from a city's own groups only.
+
+    Their default workflow, which asks them to approve, ends with them."""
+    groups = list(Group.objects.filter(name__in=WAGTAIL_STARTER_GROUPS))
+    GroupPagePermission.objects.filter(group__in=groups).delete()
+    GroupCollectionPermission.objects.filter(group__in=groups).delete()
+    for group in groups:
+        group.permissions.clear()
+    ended = []
+    for task in GroupApprovalTask.objects.filter(groups__in=groups).distinct():
+        task.groups.remove(*groups)
+        if not task.groups.exists():
+            task.deactivate()
+            ended.append(task)
+    # A workflow ends when none of its tasks has anyone left to approve.
+    workflows = Workflow.objects.filter(active=True, workflow_tasks__task__in=ended).distinct()
+    for workflow in workflows.exclude(workflow_tasks__task__active=True):
+        workflow.deactivate()
 
 
 def _record_links(academy, links):

@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
@@ -12,11 +13,13 @@ from wagtail.models import (
     Revision,
     Workflow,
     WorkflowPage,
+    WorkflowTask,
 )
 
 from academy.models import AcademyPage, Force
 from academy.services import onboard_city
 from tests.conftest import CITIES
+from tests.factories import UserFactory
 
 COUNTED = [
     Page,
@@ -28,6 +31,7 @@ COUNTED = [
     GroupCollectionPermission,
     Workflow,
     WorkflowPage,
+    WorkflowTask,
     GroupApprovalTask,
     Group.permissions.through,
     GroupApprovalTask.groups.through,
@@ -147,3 +151,89 @@ def test_onboarding_again_after_the_force_was_renamed_creates_no_force(home):
     onboard_city(**CITIES["lisbon"])
 
     assert Force.objects.count() == 1
+
+
+def starter_rights():
+    """What Wagtail's first migrations give its starter groups: rights over every city."""
+    editors, _ = Group.objects.get_or_create(name="Editors")
+    moderators, _ = Group.objects.get_or_create(name="Moderators")
+    root, collection = Page.get_first_root_node(), Collection.get_first_root_node()
+    for group in (editors, moderators):
+        group.permissions.add(Permission.objects.get(codename="access_admin"))
+        for codename in ("add_page", "change_page", "publish_page"):
+            GroupPagePermission.objects.create(
+                group=group, page=root, permission=Permission.objects.get(codename=codename)
+            )
+        GroupCollectionPermission.objects.create(
+            group=group,
+            collection=collection,
+            permission=Permission.objects.get(codename="add_image"),
+        )
+    task = GroupApprovalTask.objects.create(name="Moderators approval")
+    task.groups.add(moderators)
+    workflow = Workflow.objects.create(name="Moderators approval")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.create(page=root, workflow=workflow)
+    return editors, moderators
+
+
+def groups_with_rights():
+    return {
+        *GroupPagePermission.objects.values_list("group__name", flat=True),
+        *GroupCollectionPermission.objects.values_list("group__name", flat=True),
+        *Group.objects.filter(permissions__isnull=False).values_list("name", flat=True),
+    }
+
+
+CITY_GROUPS = {"Lisbon coordinators", "Lisbon trainers", "Madrid coordinators", "Madrid trainers"}
+
+
+def test_after_migrate_no_group_has_rights_on_the_root_page_or_collection(home):
+    root, collection = Page.get_first_root_node(), Collection.get_first_root_node()
+
+    assert not GroupPagePermission.objects.filter(page__in=[root, home]).exists()
+    assert not GroupCollectionPermission.objects.filter(collection=collection).exists()
+
+
+def test_after_migrate_wagtails_starter_groups_grant_nothing(home):
+    starter = Group.objects.filter(name__in=["Editors", "Moderators"])
+
+    assert not GroupPagePermission.objects.filter(group__in=starter).exists()
+    assert not GroupCollectionPermission.objects.filter(group__in=starter).exists()
+    assert not Permission.objects.filter(group__in=starter).exists()
+
+
+def test_after_migrate_no_workflow_asks_wagtails_starter_groups(home):
+    assert home.get_workflow() is None
+    assert not Workflow.objects.filter(active=True, workflow_pages__page__depth=1).exists()
+
+
+def test_onboarding_withdraws_the_rights_of_wagtails_starter_groups(home):
+    starter_rights()
+
+    onboard_city(**CITIES["lisbon"])
+    onboard_city(**CITIES["madrid"])
+
+    assert groups_with_rights() == CITY_GROUPS
+    assert not Workflow.objects.filter(active=True, workflow_pages__page__depth=1).exists()
+
+
+def test_onboarding_keeps_the_citys_own_workflow_when_it_ends_the_starter_one(home):
+    starter_rights()
+
+    lisbon = onboard_city(**CITIES["lisbon"])
+
+    assert lisbon.academy.get_workflow() == lisbon.workflow
+    assert lisbon.workflow.active
+
+
+def test_someone_put_in_editors_can_edit_no_citys_page(client, lisbon, madrid):
+    editors, _ = Group.objects.get_or_create(name="Editors")
+    user = UserFactory(groups=[editors], is_staff=True)
+
+    for academy in (lisbon.academy, madrid.academy):
+        permissions = academy.permissions_for_user(user)
+        assert not permissions.can_edit()
+        assert not permissions.can_add_subpage()
+    client.force_login(user)
+    assert client.get(reverse("wagtailadmin_home")).status_code == 302
