@@ -17,6 +17,8 @@ from home import views as home_views
 urlpatterns = [
     # Before Wagtail's own: signing out of the admin takes a POST.
     path("admin/logout/", AdminLogoutView.as_view()),
+    # Before Wagtail's own: a city's records show in the site history to that city only.
+    path("admin/reports/site-history/", include("academy.site_history")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

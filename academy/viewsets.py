@@ -3,7 +3,9 @@
 from django import forms
 from django.apps import apps
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.forms import modelform_factory
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -119,10 +121,25 @@ class SessionIndexView(IndexView):
 
 
 class CitySessionsMixin:
-    """Generic views of one session reach only the sessions of the user's own academies."""
+    """Every view of the session viewset: a session of another city is not found, whatever
+    the view (edit, delete, inspect, history, usage, copy, and any other the viewset adds).
 
-    def get_queryset(self):
-        return Session.objects.for_staff(self.request.user)
+    The check runs before the view answers, so no view needs its own."""
+
+    def city_sessions(self):
+        return self.permission_policy.instances_user_has_any_permission_for(
+            self.request.user, ["add", "change", "delete", "view"]
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        pk = kwargs.get("pk")
+        if pk is not None and not self.city_sessions().filter(pk=unquote(str(pk))).exists():
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_base_object_queryset(self):
+        # History and usage fetch their session while being set up, before dispatch.
+        return self.city_sessions()
 
 
 class SessionEditView(CitySessionsMixin, EditView):
@@ -138,7 +155,7 @@ class SessionEditView(CitySessionsMixin, EditView):
 
 class SessionInspectView(CitySessionsMixin, InspectView):
     def get_object(self, queryset=None):
-        return get_object_or_404(self.get_queryset(), pk=self.pk)
+        return get_object_or_404(self.city_sessions(), pk=self.pk)
 
 
 class SessionDeleteView(CitySessionsMixin, DeleteView):
@@ -213,3 +230,9 @@ class SessionViewSet(ModelViewSet):
 
     def get_form_class(self, for_update=False):
         return modelform_factory(Session, form=SessionForm, fields=self.form_fields)
+
+    def construct_view(self, view_class, **kwargs):
+        """Each view of this viewset is city-scoped, including those Wagtail adds itself."""
+        if not issubclass(view_class, CitySessionsMixin):
+            view_class = type(view_class.__name__, (CitySessionsMixin, view_class), {})
+        return super().construct_view(view_class, **kwargs)

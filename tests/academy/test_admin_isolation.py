@@ -1,11 +1,13 @@
 """Through the admin over HTTP: a city's staff change only their own city's pages."""
 
 import pytest
-from django.urls import reverse
+from django.urls import get_resolver, reverse
+from wagtail.log_actions import log
 from wagtail.models import Page
 from wagtail.test.utils.form_data import querydict_from_html
 
-from academy.models import InformationPage
+from academy.models import InformationPage, Session
+from tests.academy.sessions import make_session
 
 
 @pytest.fixture
@@ -170,3 +172,121 @@ def test_explorer_of_a_trainer_shows_only_their_city(client, lisbon_trainer, lis
     for page in ("published", "folder", "draft"):
         assert madrid_pages[page].title not in content
         assert reverse("wagtailadmin_pages:edit", args=[madrid_pages[page].pk]) not in content
+
+
+def session_viewset_urls(session):
+    """Every URL of the session viewset that names one session, from the URL resolver: a
+    view Wagtail adds to the viewset later is tested too."""
+    _prefix, viewset = get_resolver().namespace_dict["sessions"]
+    urls = {
+        view.name: reverse(f"sessions:{view.name}", args=[session.pk])
+        for view in viewset.url_patterns
+        if "pk" in view.pattern.converters
+    }
+    assert {"edit", "delete", "inspect", "history", "history_results", "usage", "copy"} <= set(urls)
+    return urls
+
+
+@pytest.fixture
+def lisbon_session(lisbon):
+    return make_session(lisbon.academy, title="Lisbon peer review")
+
+
+def test_no_view_of_the_session_viewset_shows_another_citys_session(
+    client, lisbon_session, madrid_coordinator
+):
+    client.force_login(madrid_coordinator)
+
+    for name, url in session_viewset_urls(lisbon_session).items():
+        response = client.get(url)
+        assert response.status_code == 404, name
+        assert "Lisbon peer review" not in response.content.decode(), name
+
+
+def test_no_view_of_the_session_viewset_changes_another_citys_session(
+    client, lisbon_session, madrid_coordinator
+):
+    client.force_login(madrid_coordinator)
+
+    for name, url in session_viewset_urls(lisbon_session).items():
+        assert client.post(url, {"title": "Taken over"}).status_code == 404, name
+
+    assert Session.objects.filter(academy__code="LIS").get().title == "Lisbon peer review"
+    assert Session.objects.count() == 1
+
+
+@pytest.mark.parametrize("user", ["lisbon_coordinator", "network_admin"])
+def test_the_session_viewset_shows_a_session_to_its_citys_coordinator_and_network_admins(
+    request, client, lisbon_session, user
+):
+    client.force_login(request.getfixturevalue(user))
+
+    for name, url in session_viewset_urls(lisbon_session).items():
+        assert client.get(url).status_code == 200, name
+
+
+@pytest.fixture
+def logged_sessions(lisbon, madrid, lisbon_coordinator, madrid_coordinator):
+    """A session of each city, each edited by its coordinator (as the admin logs it)."""
+    sessions = {
+        "lisbon": make_session(lisbon.academy, title="Lisbon peer review"),
+        "madrid": make_session(madrid.academy, title="Madrid exchange day"),
+    }
+    log(sessions["lisbon"], "wagtail.edit", user=lisbon_coordinator)
+    log(sessions["madrid"], "wagtail.edit", user=madrid_coordinator)
+    return sessions
+
+
+SITE_HISTORY = "/admin/reports/site-history/"
+
+
+@pytest.mark.parametrize("url", [SITE_HISTORY, SITE_HISTORY + "results/"])
+def test_the_site_history_leaves_out_another_citys_sessions(
+    client, logged_sessions, madrid_coordinator, url
+):
+    client.force_login(madrid_coordinator)
+
+    content = client.get(url).content.decode()
+
+    assert "Madrid exchange day" in content
+    assert "Lisbon peer review" not in content
+
+
+def test_the_site_history_export_leaves_out_another_citys_sessions(
+    client, logged_sessions, madrid_coordinator
+):
+    client.force_login(madrid_coordinator)
+
+    export = client.get(SITE_HISTORY + "?export=csv")
+
+    content = b"".join(export.streaming_content).decode()
+    assert "Madrid exchange day" in content
+    assert "Lisbon peer review" not in content
+
+
+def test_the_site_history_filters_do_not_name_another_citys_staff(
+    client, logged_sessions, madrid_coordinator, lisbon_coordinator
+):
+    client.force_login(madrid_coordinator)
+
+    content = client.get(SITE_HISTORY).content.decode()
+
+    assert madrid_coordinator.get_full_name() in content
+    assert lisbon_coordinator.get_full_name() not in content
+
+
+def test_a_trainer_reads_their_own_citys_session_history(client, logged_sessions, lisbon_trainer):
+    client.force_login(lisbon_trainer)
+
+    content = client.get(SITE_HISTORY).content.decode()
+
+    assert "Lisbon peer review" in content
+    assert "Madrid exchange day" not in content
+
+
+def test_a_network_admin_reads_every_citys_session_history(client, logged_sessions, network_admin):
+    client.force_login(network_admin)
+
+    content = client.get(SITE_HISTORY).content.decode()
+
+    assert "Lisbon peer review" in content and "Madrid exchange day" in content

@@ -78,6 +78,10 @@ def admin_urls(w):
     course = w["course"].pk
     return {
         "session edit": (reverse("sessions:edit", args=[session]), ADMIN_COORDINATORS),
+        "session inspect": (reverse("sessions:inspect", args=[session]), ADMIN_STAFF_SESSION),
+        "session history": (reverse("sessions:history", args=[session]), ADMIN_COORDINATORS),
+        "session usage": (reverse("sessions:usage", args=[session]), ADMIN_COORDINATORS),
+        "session copy": (reverse("sessions:copy", args=[session]), ADMIN_COORDINATORS),
         "session enrolments": (
             reverse("academy_session_enrolments", args=[session]),
             ADMIN_STAFF_SESSION,
