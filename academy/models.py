@@ -20,6 +20,8 @@ from wagtail.models import Locale, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from .media import CityMediaPageForm
+
 # European countries of the network's member forces (ISO 3166-1 alpha-2).
 COUNTRIES = [
     ("AT", _("Austria")),
@@ -313,6 +315,7 @@ class AcademyPage(Page):
     )
 
     objects = AcademyPageManager()
+    base_form_class = CityMediaPageForm
 
     # A host city comes with its groups, collection and workflow: it is created by
     # onboarding (command or admin action), never as a bare page in the page editor.
@@ -385,6 +388,7 @@ class InformationPage(Page):
     body = RichTextField(_("body"), blank=True)
 
     objects = PageManager.from_queryset(AcademyContentQuerySet)()
+    base_form_class = CityMediaPageForm
 
     parent_page_types = ["academy.AcademyPage", "academy.InformationPage"]
     subpage_types = ["academy.InformationPage"]

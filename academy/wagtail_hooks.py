@@ -8,6 +8,7 @@ from wagtail.permissions import register_permission_policy
 
 from .admin_access import RoleMenuItem, is_coordinator_somewhere, is_network_admin
 from .forms import AccountEmailForm
+from .media_api import CityDocumentsAPIViewSet, CityImagesAPIViewSet
 from .models import AcademyPage, Session, User
 from .views import (
     CancelSessionView,
@@ -29,6 +30,13 @@ def register_force_viewset():
 @hooks.register("register_admin_viewset")
 def register_session_viewset():
     return SessionViewSet("sessions")
+
+
+# After Wagtail's own endpoints (order), which these replace.
+@hooks.register("construct_admin_api", order=100)
+def list_choosable_media_only(router):
+    router.register_endpoint("images", CityImagesAPIViewSet)
+    router.register_endpoint("documents", CityDocumentsAPIViewSet)
 
 
 @hooks.register("register_admin_urls")

@@ -1,7 +1,8 @@
 """Admin forms of courses: validation in words a trainer understands."""
 
 from django.utils.translation import gettext as _
-from wagtail.admin.forms import WagtailAdminPageForm
+
+from academy.media import CityMediaPageForm
 
 CHOICE_KINDS = {"single", "multiple", "true_false"}
 
@@ -17,7 +18,7 @@ def _kept(formset):
     ]
 
 
-class AssessmentPageForm(WagtailAdminPageForm):
+class AssessmentPageForm(CityMediaPageForm):
     def clean(self):
         cleaned_data = super().clean()
         time_limit = cleaned_data.get("time_limit_minutes")

@@ -20,6 +20,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
+from academy.media import CityMediaPageForm
 from academy.models import AcademyContentQuerySet, AcademyPage, Session
 
 from .blocks import CourseContentBlock
@@ -135,6 +136,7 @@ class CoursePage(Page):
     )
 
     objects = CoursePageManager()
+    base_form_class = CityMediaPageForm
 
     parent_page_types = ["academy.AcademyPage"]
     subpage_types = ["courses.ModulePage", "courses.AssessmentPage"]
@@ -230,6 +232,7 @@ class ModulePage(Page):
         _("required"), default=True, help_text=_("Required to complete the course.")
     )
 
+    base_form_class = CityMediaPageForm
     parent_page_types = ["courses.CoursePage"]
     subpage_types = []
 
