@@ -19,6 +19,8 @@ urlpatterns = [
     path("admin/logout/", AdminLogoutView.as_view()),
     # Before Wagtail's own: a city's records show in the site history to that city only.
     path("admin/reports/site-history/", include("academy.site_history")),
+    # Before Wagtail's own: browsing the page chooser under another city's draft is a 404.
+    path("admin/choose-page/", include("academy.page_chooser")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -10,6 +10,7 @@ from .admin_access import RoleMenuItem, is_coordinator_somewhere, is_network_adm
 from .forms import AccountEmailForm
 from .media_api import CityDocumentsAPIViewSet, CityImagesAPIViewSet
 from .models import AcademyPage, Session, User
+from .page_chooser import only_choosable_pages
 from .views import (
     CancelSessionView,
     OfficerImportView,
@@ -30,6 +31,9 @@ def register_force_viewset():
 @hooks.register("register_admin_viewset")
 def register_session_viewset():
     return SessionViewSet("sessions")
+
+
+hooks.register("construct_page_chooser_queryset", only_choosable_pages)
 
 
 # After Wagtail's own endpoints (order), which these replace.

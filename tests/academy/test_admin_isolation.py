@@ -290,3 +290,85 @@ def test_a_network_admin_reads_every_citys_session_history(client, logged_sessio
     content = client.get(SITE_HISTORY).content.decode()
 
     assert "Lisbon peer review" in content and "Madrid exchange day" in content
+
+
+@pytest.fixture
+def madrid_revised(madrid_pages):
+    """Madrid's published page, with a newer draft not yet published."""
+    page = madrid_pages["published"]
+    draft = page.get_latest_revision_as_object()
+    draft.title = "Getting to the academy (draft wording)"
+    draft.save_revision()
+    return page
+
+
+def chooser_search(client, user, query):
+    client.force_login(user)
+    response = client.get(reverse("wagtailadmin_choose_page_search"), {"q": query})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["Accommodation", "Practical"])
+def test_the_page_chooser_search_never_shows_another_citys_draft(
+    client, lisbon_trainer, madrid_pages, query
+):
+    content = chooser_search(client, lisbon_trainer, query)
+
+    assert query not in content
+
+
+def test_the_page_chooser_search_never_shows_the_draft_title_of_another_citys_page(
+    client, lisbon_trainer, madrid_revised
+):
+    content = chooser_search(client, lisbon_trainer, "academy")
+
+    assert "draft wording" not in content
+
+
+def test_the_page_chooser_search_shows_another_citys_published_pages(
+    client, lisbon_trainer, madrid_pages
+):
+    content = chooser_search(client, lisbon_trainer, "Getting")
+
+    assert "Getting to the academy" in content
+
+
+def test_the_page_chooser_search_shows_the_citys_own_drafts(client, lisbon, lisbon_trainer):
+    lisbon.academy.add_child(instance=InformationPage(title="Lisbon parking notes", live=False))
+
+    content = chooser_search(client, lisbon_trainer, "parking")
+
+    assert "Lisbon parking notes" in content
+
+
+def test_a_network_admin_finds_every_citys_drafts_in_the_page_chooser(
+    client, network_admin, madrid_pages
+):
+    assert "Accommodation" in chooser_search(client, network_admin, "Accommodation")
+
+
+def test_browsing_the_page_chooser_lists_no_draft_of_another_city(
+    client, lisbon_trainer, madrid_pages
+):
+    client.force_login(lisbon_trainer)
+
+    response = client.get(
+        reverse("wagtailadmin_choose_page_child", args=[madrid_pages["academy"].pk])
+    )
+
+    content = response.content.decode()
+    assert "Getting to the academy" in content
+    assert "Practical information" not in content
+
+
+@pytest.mark.parametrize("page", ["folder", "draft"])
+def test_browsing_the_page_chooser_under_another_citys_draft_is_not_found(
+    client, lisbon_trainer, madrid_pages, page
+):
+    client.force_login(lisbon_trainer)
+
+    response = client.get(reverse("wagtailadmin_choose_page_child", args=[madrid_pages[page].pk]))
+
+    assert response.status_code == 404
+    assert madrid_pages[page].title not in response.content.decode()
