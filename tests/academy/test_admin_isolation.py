@@ -192,10 +192,11 @@ def lisbon_session(lisbon):
     return make_session(lisbon.academy, title="Lisbon peer review")
 
 
+@pytest.mark.parametrize("other_city", ["madrid_coordinator", "madrid_trainer"])
 def test_no_view_of_the_session_viewset_shows_another_citys_session(
-    client, lisbon_session, madrid_coordinator
+    request, client, lisbon_session, other_city
 ):
-    client.force_login(madrid_coordinator)
+    client.force_login(request.getfixturevalue(other_city))
 
     for name, url in session_viewset_urls(lisbon_session).items():
         response = client.get(url)
