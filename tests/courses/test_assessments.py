@@ -25,7 +25,6 @@ from courses.attempts import (
 from courses.models import AssessmentAttempt, AssessmentPage, Choice, ModulePage, Question
 from courses.services import complete_module
 from tests.academy.sessions import make_session
-from tests.concurrency import race_test, run_at_once
 from tests.courses.builders import build_course, publish
 from tests.factories import UserFactory
 
@@ -487,41 +486,6 @@ def test_attempt_page_queries_do_not_grow_with_questions(client, course, officer
 
 
 # Concurrency (PostgreSQL)
-
-
-@race_test
-def test_twenty_parallel_submits_grade_one_attempt_once(lisbon):
-    academy = lisbon.academy
-    course = build_course(academy, title="Mediation", modules=0)
-    assessment = AssessmentPage.objects.child_of(course).get().specific
-    officer = UserFactory()
-    enrol(officer, make_session(academy, course=course, capacity=5))
-    attempt = start_attempt(officer, assessment)
-    answers = {0: (right(attempt, 0), "")}
-
-    errors = run_at_once(lambda _n: submit_attempt(attempt, answers=answers, sequence=0), range(20))
-
-    assert errors == []
-    attempt.refresh_from_db()
-    assert attempt.state == "graded" and attempt.score == 1
-    assert attempt.responses.count() == 1 and attempt.sequence == 1
-
-
-@race_test
-def test_parallel_starts_never_exceed_the_attempts_limit(lisbon):
-    academy = lisbon.academy
-    course = build_course(academy, title="Mediation", modules=0)
-    assessment = AssessmentPage.objects.child_of(course).get().specific
-    officer = UserFactory()
-    enrol(officer, make_session(academy, course=course, capacity=5))
-
-    def start_and_submit(_n):
-        submit_attempt(start_attempt(officer, assessment))
-
-    errors = run_at_once(start_and_submit, range(10), allowed=AttemptRefused)
-
-    assert errors == []
-    assert AssessmentAttempt.objects.filter(officer=officer).count() == 2  # attempts allowed
 
 
 def test_my_learning_shows_results_the_review_policy_allows(client, course, officer_in):
