@@ -479,10 +479,16 @@ def test_attempt_page_queries_do_not_grow_with_questions(client, course, officer
         attempt = start_attempt(officer, assessment)
         client.force_login(officer)
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(reverse("attempt", args=[attempt.pk])).status_code == 200
+            response = client.get(reverse("attempt", args=[attempt.pk]))
+        assert response.status_code == 200
+        pages.append(response.content.decode())
         return len(captured.captured_queries)
 
+    pages = []
     assert count(2) == count(30)
+    # The three questions of every assessment here, and the thirty extra ones.
+    missing = [n for n in range(30) if f"Extra statement {n} <" not in pages[-1]]
+    assert missing == [] and "Describe a conflict you would refer." in pages[-1]
 
 
 # Concurrency (PostgreSQL)
