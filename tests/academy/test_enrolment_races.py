@@ -11,8 +11,16 @@ import threading
 from django.core import mail
 
 from academy import services
-from academy.models import Enrolment, Session
-from academy.services import EnrolmentRefused, cancel_session, complete, decide, enrol, withdraw
+from academy.models import Attendance, Enrolment, Session
+from academy.services import (
+    EnrolmentRefused,
+    cancel_session,
+    complete,
+    decide,
+    enrol,
+    mark_attendance,
+    withdraw,
+)
 from academy.signals import enrolment_completed
 from tests.academy.sessions import make_session
 from tests.concurrency import (
@@ -156,3 +164,22 @@ def test_a_session_cancelled_twice_at_once_tells_each_officer_once(lisbon):
     assert [str(error) for error in errors] == ["This session is already cancelled."]
     cancellations = [m.to for m in mail.outbox if "is cancelled" in m.subject]
     assert sorted(cancellations) == sorted([officer.email] for officer in officers)
+
+
+@race_test
+def test_two_trainers_marking_one_officer_present_at_once_record_one_mark(lisbon, lisbon_trainer):
+    """Fails without the row lock on the session in mark_attendance: both trainers find the
+    day unmarked and both add a mark; the second is refused by the database (one mark per
+    officer and day), a server error for that trainer."""
+    session = make_session(lisbon.academy, capacity=5, certificates_on_completion=False)
+    enrolment = enrol(UserFactory(), session)
+    present = {(enrolment.pk, session.starts_on): True}
+
+    def mark(_n):
+        mark_attendance(session, present, by=lisbon_trainer)
+
+    with meeting_before_saving(Attendance, 2):
+        errors = run_at_once(mark, range(2))
+
+    assert errors == []
+    assert list(Attendance.objects.values_list("present", flat=True)) == [True]
