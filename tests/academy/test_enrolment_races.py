@@ -183,3 +183,23 @@ def test_two_trainers_marking_one_officer_present_at_once_record_one_mark(lisbon
 
     assert errors == []
     assert list(Attendance.objects.values_list("present", flat=True)) == [True]
+
+
+@race_test
+def test_two_edits_moving_a_session_at_once_send_two_calendar_sequences(lisbon):
+    """Fails without the row lock on the session in update_session: both edits read the
+    same calendar sequence and both send their update under the next one, so calendars
+    that got the first update ignore the second (same SEQUENCE) and keep the wrong venue."""
+    session = make_session(lisbon.academy, capacity=5, venue="Town hall")
+    before = session.calendar_sequence
+    edits = []
+    for venue in ("Police school", "Harbour station"):
+        edit = Session.objects.get(pk=session.pk)
+        edit.venue = venue
+        edits.append(edit)
+
+    with meeting_before_saving(Session, 2):
+        errors = run_at_once(services.update_session, edits)
+
+    assert errors == []
+    assert Session.objects.get(pk=session.pk).calendar_sequence == before + 2
