@@ -252,8 +252,12 @@ def pending_email_change(token):
 @transaction.atomic
 def confirm_email_change(token):
     """Give the account of an email-change link its new address; return the user."""
-    user, new_email = pending_email_change(token)
-    user = User.objects.select_for_update().get(pk=user.pk)
+    pending, new_email = pending_email_change(token)
+    user = User.objects.select_for_update().get(pk=pending.pk)
+    # The link's address is checked again under the lock: of two links confirmed at once,
+    # the second finds the address already changed.
+    if user.email != pending.email:
+        raise EmailChangeRefused
     if User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
         raise EmailChangeRefused
     user.email = new_email

@@ -472,7 +472,10 @@ def mark_attendance(session, marks, *, by):
     ``marks`` maps (enrolment id, day) to True (present), False (absent) or None
     (not marked). Only approved or completed enrolments of this session, on days of
     the session, can be marked. Sends ``attendance_marked`` for each enrolment touched.
+    Race-free: the session row is locked while the marks are read and written, so two
+    trainers marking at once never add two marks for one officer and day.
     """
+    session = Session.objects.select_for_update().get(pk=session.pk)
     days = session.days()
     enrolments = {
         e.pk: e

@@ -1,4 +1,7 @@
-"""Pages cost the same number of queries whatever the size of the course or the session."""
+"""Pages cost the same number of queries whatever the size of the course or the session,
+and show all they must at the larger size."""
+
+import re
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -63,6 +66,8 @@ def test_a_module_page_costs_an_officer_the_same_queries_in_a_course_of_5_or_50_
 
     assert "2 of 5 required modules done (40%)" in small_page
     assert "25 of 50 required modules done (50%)" in large_page
+    assert "<h1>Module 26</h1>" in large_page
+    assert "← Module 25</a>" in large_page and "Module 27 →</a>" in large_page
 
 
 def test_the_progress_report_costs_the_same_queries_past_one_page_of_officers(
@@ -79,3 +84,6 @@ def test_the_progress_report_costs_the_same_queries_past_one_page_of_officers(
         page = client.get(many).content.decode()
 
     assert "?p=2" in page
+    body = re.search(r"<tbody>(.*)</tbody>", page, re.S).group(1)
+    assert body.count("<tr") == SessionProgressView.paginate_by
+    assert all(f"{number}. Module {number}" in page for number in (1, 2, 3))

@@ -146,6 +146,8 @@ def test_my_learning_queries_do_not_grow_with_enrolments(client, lisbon, officer
         course = build_course(lisbon.academy, title=f"Course {number}", modules=5)
         enrol(officer, make_session(lisbon.academy, course=course, title=f"Run {number}"))
     assert count() == small
+    page = client.get(reverse("my_learning")).content.decode()
+    assert [n for n in range(12) if f">Run {n}</a>" not in page] == []
 
 
 def test_course_page_queries_do_not_grow_with_modules_for_an_officer(client, lisbon, officer):
@@ -163,6 +165,9 @@ def test_course_page_queries_do_not_grow_with_modules_for_an_officer(client, lis
     for module in ModulePage.objects.child_of(large)[:5]:
         client.post(reverse("module_done", args=[module.pk]))
     assert count(large) == count(small)
+    page = client.get(large.url).content.decode()
+    assert "5 of 12 required modules done (42%)" in page
+    assert [n for n in range(1, 13) if f">Module {n}<" not in page] == []
 
 
 def test_my_learning_shows_what_comes_next(client, lisbon, madrid, officer):

@@ -4,6 +4,7 @@ against a live server with the demo data. Run with `make test-e2e`."""
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -75,8 +76,23 @@ def open_page(browser, request):
 
 
 def sign_in(page, base, email, password="demo1234"):
+    """Sign in through the public form, and check that it worked: the form is gone, the
+    header shows the user's name and a sign-out button; staff also reach their dashboard
+    in the admin (not the admin's own sign-in page)."""
+    from django.contrib.auth import get_user_model
+    from playwright.sync_api import expect
+
     page.goto(f"{base}/en/accounts/login/")
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", password)
     page.click("form.form-card button[type=submit]")
     page.wait_for_load_state()
+    user = get_user_model().objects.get(email=email)
+    assert "/accounts/login/" not in page.url, f"{email} was not signed in"
+    expect(page.locator("input[name=password]")).to_have_count(0)
+    expect(page.locator(".site-nav__user")).to_have_text(user.get_full_name())
+    expect(page.locator("form[action$='/logout/'] button[type=submit]")).to_be_visible()
+    if user.has_perm("wagtailadmin.access_admin"):
+        page.goto(f"{base}/admin/")
+        assert urlsplit(page.url).path == "/admin/", f"{email} was sent to {page.url}"
+        expect(page.locator(".w-dashboard h1")).to_be_visible()

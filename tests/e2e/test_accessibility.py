@@ -4,8 +4,10 @@ main heading, a label for every control, text for every image, nothing wider tha
 (Anything the pages' Content-Security-Policy blocks fails the test: see conftest.)"""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from academy.models import Session
 from courses.models import CoursePage, ModulePage
@@ -44,6 +46,13 @@ CHECKS = """() => {
 }"""
 
 
+def shown(page, base, path):
+    """Open ``path`` and check that it is the page shown (a 200 of the sign-in page
+    it may have redirected to would hide that the page itself was never checked)."""
+    assert page.goto(base + path).status == 200, path
+    assert urlsplit(page.url).path == path, f"{path} led to {page.url}"
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_main_pages_pass_the_basic_checks(demo, open_page, width):
     course = CoursePage.objects.live().filter(locale__language_code="en").first()
@@ -66,7 +75,8 @@ def test_main_pages_pass_the_basic_checks(demo, open_page, width):
     problems = {}
 
     def check(path):
-        page.goto(demo + path)
+        shown(page, demo, path)
+        expect(page.locator("main h1")).to_have_count(1)
         problems[path] = page.evaluate(CHECKS) + page.evaluate(AXE_RUN)
 
     for path in public:
@@ -100,7 +110,8 @@ def test_the_admin_pages_of_this_project_pass_axe(demo, open_page):
         "/admin/network-courses/",
         "/admin/certificates/",
     ]:
-        assert page.goto(demo + path).status == 200, path
+        shown(page, demo, path)
+        expect(page.locator("h1").first).not_to_be_empty()
         problems[path] = page.evaluate(AXE_RUN)
 
     assert {path: found for path, found in problems.items() if found} == {}

@@ -132,6 +132,21 @@ def test_listing_queries_do_not_grow_with_courses(
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert response.status_code == 200
+    lisbon_courses = ["Lisbon course", *(f"Another Lisbon course {n}" for n in range(3))]
+    listed = {
+        reverse("catalogue"): lisbon_courses
+        + [
+            f"Course {size}-{number}-{course}"
+            for size in (2, 6)
+            for number in range(size)
+            for course in range(2)
+        ],
+        "/en/": ["Lisbon Municipal Police"]
+        + [f"Academy {size}-{number}" for size in (2, 6) for number in range(size)],
+        "/en/lisbon/": lisbon_courses,
+    }[url]
+    page = response.content.decode()
+    assert [title for title in listed if title not in page] == []
 
 
 def test_course_and_module_pages_queries_do_not_grow_with_modules(client, lisbon):
@@ -147,9 +162,12 @@ def test_course_and_module_pages_queries_do_not_grow_with_modules(client, lisbon
         return len(captured.captured_queries)
 
     assert count(large.url) == count(small.url)
+    large_page = client.get(large.url).content.decode()
+    assert [n for n in range(1, 13) if f">Module {n}<" not in large_page] == []
     large_module = large.get_children().type(ModulePage).last()
     small_module = small.get_children().type(ModulePage).last()
     assert count(large_module.url) == count(small_module.url)
+    assert "<h1>Module 12</h1>" in client.get(large_module.url).content.decode()
 
 
 def test_format_and_dates_filter_courses_by_their_upcoming_sessions(client, lisbon):

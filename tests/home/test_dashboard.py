@@ -78,3 +78,5 @@ def test_the_dashboard_queries_do_not_grow_with_sessions_to_certify(
         completed_officers(make_session(madrid.academy, title=title, capacity=5), 2)
 
     assert count() == one_session
+    panel = dashboard(client)
+    assert "7 completed officers have no certificate yet." in panel

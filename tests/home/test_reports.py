@@ -92,12 +92,18 @@ def test_the_progress_matrix_queries_do_not_grow_with_officers_or_modules(
         for enrolment in enrolments:
             complete_module(enrolment, module_pages[0])
         with CaptureQueriesContext(connection) as captured:
-            assert (
-                client.get(reverse("home_session_progress", args=[session.pk])).status_code == 200
-            )
+            response = client.get(reverse("home_session_progress", args=[session.pk]))
+        assert response.status_code == 200
+        shown.update(page=response.content.decode(), enrolments=enrolments)
         return len(captured.captured_queries)
 
+    shown = {}
     assert count(2, 2, "Small") == count(8, 15, "Large")
+    page, enrolments = shown["page"], shown["enrolments"]
+    body = re.search(r"<tbody>(.*)</tbody>", page, re.S).group(1)
+    assert body.count("<tr") == 15
+    assert [e.officer.full_name for e in enrolments if e.officer.full_name not in body] == []
+    assert [n for n in range(1, 9) if f"{n}. Module {n}" not in page] == []
 
 
 def test_the_dashboard_shows_a_coordinator_their_requests_and_sessions_only(

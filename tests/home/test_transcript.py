@@ -1,6 +1,7 @@
 """The officer's PDF transcript: their own record only, readable in every European script."""
 
 import io
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -92,3 +93,5 @@ def test_transcript_queries_do_not_grow_with_enrolments(client, lisbon, officer)
         course = build_course(lisbon.academy, title=f"Course {number}", modules=4)
         complete(enrol(officer, make_session(lisbon.academy, course=course, title=f"Run {number}")))
     assert count() == small
+    text = pdf_text(client.get(reverse("transcript")))
+    assert [n for n in range(12) if not re.search(rf"\bRun {n}\b", text)] == []
