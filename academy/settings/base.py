@@ -208,7 +208,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 WAGTAIL_SITE_NAME = "EU-POLNET Academy"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database search, with what visitors type escaped on SQLite (academy/search.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "academy.search"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # No avatars from gravatar.com: officers' email hashes must not leave the platform.
