@@ -88,7 +88,7 @@ messages: venv
 check-deploy: venv
 	DJANGO_SETTINGS_MODULE=academy.settings.production \
 	SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
-	ALLOWED_HOSTS=academy.example \
+	ALLOWED_HOSTS=academy.example DATABASE_CACHE=true \
 	$(MANAGE) check --deploy --fail-level WARNING
 
 clean:

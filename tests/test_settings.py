@@ -12,9 +12,10 @@ def run_check(**env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}
+        if key not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "REDIS_URL", "DATABASE_CACHE"}
     }
-    environment.update(DJANGO_SETTINGS_MODULE="academy.settings.production", **env)
+    environment.update(DJANGO_SETTINGS_MODULE="academy.settings.production")
+    environment.update({"DATABASE_CACHE": "true", **env})
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -41,6 +42,29 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "Set SECRET_KEY" in result.stderr
 
 
+def test_production_refuses_to_start_without_a_shared_cache():
+    result = run_check(
+        SECRET_KEY="z" * 20 + "-production-like-secret-key-for-the-check",
+        ALLOWED_HOSTS="academy.example",
+        DATABASE_CACHE="",
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "Set REDIS_URL, or DATABASE_CACHE=true" in result.stderr
+
+
+def test_production_takes_redis_as_its_shared_cache():
+    result = run_check(
+        SECRET_KEY="r" * 20 + "-production-like-secret-key-for-the-check",
+        ALLOWED_HOSTS="academy.example",
+        DATABASE_CACHE="",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 PRODUCTION_PROBE = """
 import django
 django.setup()
@@ -49,6 +73,7 @@ from django.conf import settings
 from django.test import Client
 from django.test.utils import override_settings
 call_command("migrate", verbosity=0)
+call_command("createcachetable", verbosity=0)
 # Static files are not collected for the probe: plain storage instead of the manifest.
 override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
@@ -60,6 +85,9 @@ print(login.status_code, missing.status_code, insecure.status_code, insecure["Lo
 print(login.cookies["csrftoken"]["secure"], login["Strict-Transport-Security"])
 print(login["Content-Security-Policy"])
 print("Traceback" in missing.content.decode(), "DEBUG = True" in missing.content.decode())
+from django.core.cache import caches
+caches["default"].set("probe", 1)
+print(type(caches["default"]).__name__, caches["default"].get("probe"))
 """
 
 
@@ -67,10 +95,11 @@ def test_production_answers_securely(tmp_path):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
+        if key not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL"}
     }
     environment.update(
         DJANGO_SETTINGS_MODULE="academy.settings.production",
+        DATABASE_CACHE="true",
         SECRET_KEY="y" * 20 + "-production-like-secret-key-for-the-probe",
         ALLOWED_HOSTS="academy.example",
         DATABASE_URL=f"sqlite:///{tmp_path / 'probe.sqlite3'}",
@@ -86,10 +115,11 @@ def test_production_answers_securely(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    statuses, cookies, policy, debug = result.stdout.strip().splitlines()
+    statuses, cookies, policy, debug, shared_cache = result.stdout.strip().splitlines()
 
     assert statuses == "200 404 301 https://academy.example/en/accounts/login/"
     assert cookies.startswith("True max-age=31536000")
     assert "script-src 'self'" in policy and "style-src 'self'" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert debug == "False False"
+    assert shared_cache == "DatabaseCache 1"
