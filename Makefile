@@ -6,6 +6,8 @@ PYTHON := $(BIN)/python
 # Extra requirement for a leg that runs on another Django (e.g. DJANGO_SPEC="Django>=6,<6.2").
 DJANGO_SPEC ?=
 PORT ?= 8000
+# The address the demo is served at: links in emails and the QR codes of certificates.
+PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/academy
 MANAGE := $(PYTHON) manage.py
 
@@ -21,13 +23,13 @@ venv: $(BIN)/.installed
 
 demo: venv
 	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	WAGTAILADMIN_BASE_URL=$(PUBLIC_URL) $(MANAGE) seed_demo
+	@echo "Serving on $(PUBLIC_URL)/ (admin: $(PUBLIC_URL)/admin/)"
+	WAGTAILADMIN_BASE_URL=$(PUBLIC_URL) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 seed: venv
 	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo
+	WAGTAILADMIN_BASE_URL=$(PUBLIC_URL) $(MANAGE) seed_demo
 
 test: venv
 	$(BIN)/pytest $(PYTEST_ARGS)

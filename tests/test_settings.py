@@ -1,9 +1,12 @@
 """Production settings: `check --deploy` is clean and secrets are required."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -123,3 +126,47 @@ def test_production_answers_securely(tmp_path):
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert debug == "False False"
     assert shared_cache == "DatabaseCache 1"
+
+
+def test_the_demo_on_another_port_links_to_that_port():
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    plan = subprocess.run(
+        ["make", "-n", "demo", "PORT=8080"],  # noqa: S607 - make from the PATH, dry run
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.splitlines()
+
+    seeding = next(line for line in plan if "seed_demo" in line)
+    serving = next(line for line in plan if "runserver" in line)
+    assert "WAGTAILADMIN_BASE_URL=http://127.0.0.1:8080 " in seeding
+    assert "WAGTAILADMIN_BASE_URL=http://127.0.0.1:8080 " in serving
+    assert serving.endswith("runserver 127.0.0.1:8080")
+
+
+def test_the_public_address_in_links_comes_from_the_environment():
+    environment = {
+        key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="academy.settings.dev",
+        WAGTAILADMIN_BASE_URL="http://127.0.0.1:8080",
+    )
+    result = subprocess.run(  # noqa: S603 (our own probe script, no outside input)
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from certificates.services import verification_url;"
+            " print(verification_url('CODE'))",
+        ],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.stdout.strip() == "http://127.0.0.1:8080/certificates/verify/CODE/", result.stderr
