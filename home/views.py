@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 
 from academy.models import Enrolment, Session
@@ -15,6 +16,11 @@ from courses.models import AssessmentAttempt, CoursePage, ModulePage, attach_aca
 from courses.services import learning_record
 
 from .forms import CatalogueFilterForm
+
+
+def favicon(request):
+    """The site's icon where browsers look for it without reading the page."""
+    return redirect(static("home/favicon.svg"), permanent=True)
 
 
 def catalogue(request):
