@@ -11,7 +11,7 @@ PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/academy
 MANAGE := $(PYTHON) manage.py
 
-.PHONY: venv demo serve seed test test-postgres test-e2e test-e2e-postgres bench load lint format messages check-deploy clean
+.PHONY: venv demo serve seed screenshots test test-postgres test-e2e test-e2e-postgres bench load lint format messages check-deploy clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -30,6 +30,11 @@ demo: venv
 seed: venv
 	$(MANAGE) migrate --noinput
 	WAGTAILADMIN_BASE_URL=$(PUBLIC_URL) $(MANAGE) seed_demo
+
+# The README's screenshots (docs/*.png), from a fresh demo in a temporary SQLite database;
+# headless Chromium as for test-e2e, and pdftoppm (poppler-utils) for the certificate.
+screenshots: venv
+	$(PYTHON) docs/screenshots.py
 
 test: venv
 	$(BIN)/pytest $(PYTEST_ARGS)
