@@ -6,10 +6,12 @@ PYTHON := $(BIN)/python
 # Extra requirement for a leg that runs on another Django (e.g. DJANGO_SPEC="Django>=6,<6.2").
 DJANGO_SPEC ?=
 PORT ?= 8000
+# The address the demo is served at: links in emails and the QR codes of certificates.
+PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/academy
 MANAGE := $(PYTHON) manage.py
 
-.PHONY: venv demo serve seed test test-postgres test-e2e test-e2e-postgres bench load lint format messages check-deploy clean
+.PHONY: venv demo serve seed screenshots test test-postgres test-e2e test-e2e-postgres bench load lint format messages check-deploy clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -21,13 +23,18 @@ venv: $(BIN)/.installed
 
 demo: venv
 	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	WAGTAILADMIN_BASE_URL=$(PUBLIC_URL) $(MANAGE) seed_demo
+	@echo "Serving on $(PUBLIC_URL)/ (admin: $(PUBLIC_URL)/admin/)"
+	WAGTAILADMIN_BASE_URL=$(PUBLIC_URL) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 seed: venv
 	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo
+	WAGTAILADMIN_BASE_URL=$(PUBLIC_URL) $(MANAGE) seed_demo
+
+# The README's screenshots (docs/*.png), from a fresh demo in a temporary SQLite database;
+# headless Chromium as for test-e2e, and pdftoppm (poppler-utils) for the certificate.
+screenshots: venv
+	$(PYTHON) docs/screenshots.py
 
 test: venv
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -88,7 +95,7 @@ messages: venv
 check-deploy: venv
 	DJANGO_SETTINGS_MODULE=academy.settings.production \
 	SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
-	ALLOWED_HOSTS=academy.example TRUSTED_PROXIES=1 \
+	ALLOWED_HOSTS=academy.example TRUSTED_PROXIES=1 DATABASE_CACHE=true \
 	$(MANAGE) check --deploy --fail-level WARNING
 
 clean:

@@ -153,7 +153,9 @@ def locked_out(request, original_response=None, credentials=None):
         "next": request.POST.get("next")
         or (reverse("wagtailadmin_home") if request.path == reverse("wagtailadmin_login") else ""),
     }
-    return render(request, "registration/login.html", context, status=429)
+    response = render(request, "registration/login.html", context, status=429)
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response
 
 
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):

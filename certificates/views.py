@@ -29,7 +29,11 @@ def _over_limit(request):
 
 
 def _too_many(request):
-    return render(request, "certificates/verify_limited.html", status=429)
+    _count, seconds = VERIFY_LIMIT
+    response = render(request, "certificates/verify_limited.html", status=429)
+    # Counts start again with the next window.
+    response["Retry-After"] = str(seconds - int(timezone.now().timestamp()) % seconds)
+    return response
 
 
 def verify(request, code):

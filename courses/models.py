@@ -3,7 +3,7 @@
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -21,7 +21,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
 from academy.media import CityMediaPageForm
-from academy.models import AcademyContentQuerySet, AcademyPage, Session
+from academy.models import AcademyContentQuerySet, AcademyPage, Enrolment, Session
 
 from .blocks import CourseContentBlock
 from .forms import AssessmentPageForm
@@ -57,6 +57,26 @@ class CoursePageQuerySet(AcademyContentQuerySet):
             .prefetch_related("themes", "languages", Prefetch("cover_image", queryset=covers))
             .order_by("title")
         )
+
+    def readable_by(self, user):
+        """Courses whose modules ``user`` may read in full: those of a session the officer
+        follows (approved or completed), those of the academies where they are on the staff,
+        every course for a network admin. Nobody else reads more than their public text."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        followed = Enrolment.objects.for_officer(user).filter(state__in=FOLLOWING_STATES)
+        readable = Q(translation_key__in=followed.values("session__course__translation_key"))
+        staffed = AcademyPage.objects.staffed_by(user).values("translation_key")
+        for path in Page.objects.filter(translation_key__in=staffed).values_list("path", flat=True):
+            readable |= Q(path__startswith=path)
+        return self.filter(readable)
+
+
+# An officer follows a course's modules in a session where they are approved, and keeps
+# reading them once it is completed.
+FOLLOWING_STATES = (Enrolment.State.APPROVED, Enrolment.State.COMPLETED)
 
 
 def attach_academies(pages):

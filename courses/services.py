@@ -16,7 +16,14 @@ from academy.notifications import remind
 from academy.services import EnrolmentRefused, attended_every_day, complete
 
 from .attempts import result
-from .models import AssessmentAttempt, AssessmentPage, CoursePage, ModulePage, ModuleProgress
+from .models import (
+    FOLLOWING_STATES,
+    AssessmentAttempt,
+    AssessmentPage,
+    CoursePage,
+    ModulePage,
+    ModuleProgress,
+)
 
 # A heartbeat credits the time since the previous one, up to this; a longer gap means
 # the officer was away, and is not counted at all.
@@ -106,7 +113,7 @@ def enrolment_for(officer, course):
     enrolments = (
         Enrolment.objects.for_officer(officer)
         .filter(
-            state__in=[Enrolment.State.APPROVED, Enrolment.State.COMPLETED],
+            state__in=FOLLOWING_STATES,
             session__course__translation_key=course.translation_key,
         )
         .select_related("session")

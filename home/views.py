@@ -1,9 +1,11 @@
+import re
 from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 
 from academy.models import Enrolment, Session
@@ -14,6 +16,11 @@ from courses.models import AssessmentAttempt, CoursePage, ModulePage, attach_aca
 from courses.services import learning_record
 
 from .forms import CatalogueFilterForm
+
+
+def favicon(request):
+    """The site's icon where browsers look for it without reading the page."""
+    return redirect(static("home/favicon.svg"), permanent=True)
 
 
 def catalogue(request):
@@ -34,7 +41,7 @@ def catalogue(request):
             courses = courses.filter(level=data["level"])
         query = data["q"].strip()
         if query:
-            courses = courses.filter(pk__in=_matching_course_ids(query))
+            courses = courses.filter(pk__in=_matching_course_ids(query, request.user))
         if data["city"]:
             sessions = sessions.filter(academy__translation_key=data["city"].translation_key)
         if data["format"]:
@@ -53,15 +60,30 @@ def catalogue(request):
     )
 
 
-def _matching_course_ids(query):
-    """Courses whose own text, or the text of one of their modules, matches the query."""
-    ids = {course.pk for course in CoursePage.objects.live().public().search(query)}
-    module_paths = {
-        module.path[: -ModulePage.steplen]
-        for module in ModulePage.objects.live().public().search(query)
+def _matching_course_ids(query, user):
+    """Courses whose public text matches the query (their own fields, the titles of their
+    modules), and those whose module text matches where ``user`` may read it.
+
+    Module bodies are searched only within ``CoursePage.readable_by(user)``: otherwise a
+    search would tell anyone whether a word is in a module they may not open.
+    """
+    # Plain words only: the backends' own syntax (quotes, stars, colons, minus...) is not
+    # for visitors, and a query of nothing but such signs matches nothing.
+    query = " ".join(re.findall(r"\w+", query))
+    if not query:
+        return set()
+    courses = CoursePage.objects.live().public()
+    modules = ModulePage.objects.live().public()
+    ids = {course.pk for course in courses.search(query)}
+    parents = {
+        module.path[: -ModulePage.steplen] for module in modules.search(query, fields=["title"])
     }
-    if module_paths:
-        ids |= set(CoursePage.objects.filter(path__in=module_paths).values_list("pk", flat=True))
+    readable = courses.readable_by(user)
+    if readable.exists():
+        read_parents = {module.path[: -ModulePage.steplen] for module in modules.search(query)}
+        ids |= set(readable.filter(path__in=read_parents).values_list("pk", flat=True))
+    if parents:
+        ids |= set(courses.filter(path__in=parents).values_list("pk", flat=True))
     return ids
 
 

@@ -57,6 +57,8 @@ def server_environment():
         "DATABASE_CONN_MAX_AGE": "60",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # The limits per visitor shared by the gunicorn workers, in PostgreSQL.
+        "DATABASE_CACHE": "true",
         # Plain HTTP on the loopback, no TLS proxy in front.
         "SECURE_SSL_REDIRECT": "false",
         "BEHIND_TLS_PROXY": "false",
@@ -105,6 +107,7 @@ def prepare():
     say(f"Database {urlsplit(DATABASE_URL).path.lstrip('/')}: recreating and migrating…")
     recreate_database()
     manage("migrate", "--noinput", "-v", "0")
+    manage("createcachetable", "-v", "0")
     manage("collectstatic", "--noinput", "-v", "0")
     say(f"Seeding the demo network at scale {SCALE}…")
     manage("seed_demo", "--scale", SCALE)

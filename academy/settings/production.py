@@ -40,6 +40,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
 }
 
+# Limits per visitor (certificate verification) count in the cache: it must be shared by
+# every app server and outlive a restart, so a per-process memory cache is refused here.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -47,6 +49,19 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+elif env_bool("DATABASE_CACHE"):
+    # The table comes from `manage.py createcachetable`, run after `migrate`.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "academy_cache",
+        }
+    }
+else:
+    raise ImproperlyConfigured(
+        "Set REDIS_URL, or DATABASE_CACHE=true (then run `manage.py createcachetable`): "
+        "limits per visitor need a cache shared by every app server."
+    )
 
 # Background work goes to the database queue, run by `manage.py db_worker` next to gunicorn
 # (TASKS_IMMEDIATE=true runs it in the request instead, e.g. for a one-machine trial).

@@ -291,6 +291,16 @@ def test_verification_lookups_are_rate_limited(client, db, settings):
     assert "Too many verifications" in response.content.decode()
 
 
+def test_a_limited_verification_says_when_to_try_again(client, db):
+    for _attempt in range(30):
+        client.get("/en/certificates/verify/" + "B" * 32 + "/")
+
+    response = client.get("/en/certificates/verify/" + "C" * 32 + "/")
+
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 600  # the rest of the 10-minute window
+
+
 def test_behind_the_proxy_the_verification_limit_counts_each_visitor(client, db, settings):
     settings.TRUSTED_PROXIES = 1
     proxy = {"REMOTE_ADDR": "10.0.0.2"}

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Locale
 
-from academy.services import onboard_city
+from academy.services import enrol, onboard_city
 from courses.models import CoursePage, ModulePage, Theme
+from tests.academy.sessions import make_session
 from tests.courses.builders import build_course, publish
 
 
@@ -71,8 +72,8 @@ def test_catalogue_filters_by_language_and_level(client, catalogue_data):
     ]
 
 
-def test_catalogue_search_finds_courses_by_their_modules(client, catalogue_data):
-    response = client.get(reverse("catalogue"), {"q": "karaoke"})
+def test_catalogue_search_finds_courses_by_the_titles_of_their_modules(client, catalogue_data):
+    response = client.get(reverse("catalogue"), {"q": "complaints"})
 
     assert titles(response) == ["Mediation of neighbourhood conflicts"]
 
@@ -171,8 +172,6 @@ def test_course_and_module_pages_queries_do_not_grow_with_modules(client, lisbon
 
 
 def test_format_and_dates_filter_courses_by_their_upcoming_sessions(client, lisbon):
-    from tests.academy.sessions import make_session
-
     online = build_course(lisbon.academy, title="Online course")
     residential = build_course(lisbon.academy, title="Residential course")
     make_session(lisbon.academy, course=online, format="online", days_ahead=10)
@@ -193,3 +192,122 @@ def test_an_end_date_before_the_start_date_is_explained(client, lisbon):
 
     assert "Choose an end date after the start date." in response.content.decode()
     assert 'value="2031-05-01"' in response.content.decode()
+
+
+# What people type is searched as words: FTS5's syntax (quotes, prefix stars, groups, column
+# filters, NEAR, negation, initial-token carets) must neither answer a server error nor act.
+SEARCH_SYNTAX = [
+    '"',
+    '""',
+    '"""',
+    '"karaoke',
+    'karaoke"',
+    'kara"oke',
+    "*",
+    "karaoke*",
+    "(",
+    ")",
+    "(karaoke",
+    "NEAR",
+    "NEAR(karaoke bar, 2)",
+    "title:karaoke",
+    ":",
+    "-",
+    "-karaoke",
+    "^",
+    "^karaoke",
+    "{title}: karaoke",
+    "karaoke AND",
+    "OR",
+    "NOT karaoke",
+    "+",
+    "'",
+    "\\",
+    "%_",
+]
+
+
+def test_search_syntax_characters_are_searched_as_text_not_a_server_error(client, catalogue_data):
+    answers = {q: client.get(reverse("catalogue"), {"q": q}).status_code for q in SEARCH_SYNTAX}
+
+    assert answers == dict.fromkeys(SEARCH_SYNTAX, 200)
+
+
+def test_a_search_of_signs_only_matches_no_course_and_says_so(client, catalogue_data):
+    response = client.get(reverse("catalogue"), {"q": '"*-'})
+
+    assert titles(response) == []
+    assert "No course matches these filters." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "typed", ['"mediation"', 'mediation"', '"mediation', "mediation*", "(mediation)", "mediation:"]
+)
+def test_a_word_typed_with_search_syntax_around_it_still_finds_the_course(
+    client, catalogue_data, typed
+):
+    assert titles(client.get(reverse("catalogue"), {"q": typed})) == [
+        "Mediation of neighbourhood conflicts"
+    ]
+
+
+@pytest.fixture
+def secret_course(lisbon):
+    """A course whose only mention of a word is inside a module body, which only the officers
+    of its sessions and the city's staff may read."""
+    course = build_course(lisbon.academy, title="Handling informants", modules=0)
+    publish(
+        course,
+        ModulePage(
+            title="Protecting sources",
+            body=[("paragraph", "<p>The codeword is zanzibarite.</p>")],
+        ),
+    )
+    course.session = make_session(lisbon.academy, course=course, capacity=10)
+    return course
+
+
+def test_a_word_only_in_a_module_body_finds_nothing_for_the_public(client, secret_course):
+    assert titles(client.get(reverse("catalogue"), {"q": "zanzibarite"})) == []
+
+
+def test_a_word_only_in_a_module_body_finds_nothing_for_an_officer_not_enrolled(
+    client, secret_course, officer
+):
+    client.force_login(officer)
+
+    assert titles(client.get(reverse("catalogue"), {"q": "zanzibarite"})) == []
+
+
+def test_a_word_only_in_a_module_body_finds_nothing_for_an_officer_still_waiting(
+    client, secret_course, officer
+):
+    secret_course.session.approval_required = True
+    secret_course.session.save()
+    enrol(officer, secret_course.session)
+    client.force_login(officer)
+
+    assert titles(client.get(reverse("catalogue"), {"q": "zanzibarite"})) == []
+
+
+def test_a_word_only_in_a_module_body_finds_the_course_for_an_enrolled_officer(
+    client, secret_course, officer
+):
+    enrol(officer, secret_course.session)
+    client.force_login(officer)
+
+    assert titles(client.get(reverse("catalogue"), {"q": "zanzibarite"})) == ["Handling informants"]
+
+
+def test_a_word_only_in_a_module_body_finds_the_course_for_its_citys_staff_only(
+    client, secret_course, lisbon_trainer, madrid_coordinator
+):
+    client.force_login(madrid_coordinator)
+    assert titles(client.get(reverse("catalogue"), {"q": "zanzibarite"})) == []
+
+    client.force_login(lisbon_trainer)
+    assert titles(client.get(reverse("catalogue"), {"q": "zanzibarite"})) == ["Handling informants"]
+
+
+def test_module_titles_are_public_text(client, secret_course):
+    assert titles(client.get(reverse("catalogue"), {"q": "sources"})) == ["Handling informants"]

@@ -45,6 +45,16 @@ def test_fifth_wrong_password_pauses_the_account_with_a_clear_message(client):
 
 
 @pytest.mark.django_db
+def test_a_paused_sign_in_says_when_to_try_again(client):
+    officer = UserFactory()
+
+    response = guess(client, officer.email)
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(15 * 60)
+
+
+@pytest.mark.django_db
 def test_right_password_is_refused_while_the_account_is_paused(client):
     officer = UserFactory()
     guess(client, officer.email)
