@@ -236,7 +236,7 @@ def _course(academy, number, themes):
         publish_under(
             course,
             ModulePage(
-                title=f"{position}. {title}",
+                title=title,
                 slug=slugify(title),
                 estimated_minutes=15 + 5 * (position % 4),
                 body=[

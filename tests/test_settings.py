@@ -67,6 +67,7 @@ def test_production_refuses_to_start_without_a_shared_cache():
     result = run_check(
         SECRET_KEY="z" * 20 + "-production-like-secret-key-for-the-check",
         ALLOWED_HOSTS="academy.example",
+        TRUSTED_PROXIES="1",
         DATABASE_CACHE="",
     )
 
@@ -79,6 +80,7 @@ def test_production_takes_redis_as_its_shared_cache():
     result = run_check(
         SECRET_KEY="r" * 20 + "-production-like-secret-key-for-the-check",
         ALLOWED_HOSTS="academy.example",
+        TRUSTED_PROXIES="1",
         DATABASE_CACHE="",
         REDIS_URL="redis://127.0.0.1:6379/0",
     )
