@@ -8,17 +8,19 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.permissions import policy_registry
 
 from academy.models import Enrolment
 from academy.views import staff_session
 
 from .forms import RevokeForm
-from .models import Certificate
+from .models import Certificate, CertificateTemplate, Signatory
 from .rendering import RenderError
 from .services import (
     CertificateRefused,
@@ -27,6 +29,7 @@ from .services import (
     revoke,
     start_session_batch,
 )
+from .views import private_file_response
 
 
 def managed_certificate(user, pk):
@@ -37,10 +40,30 @@ def managed_certificate(user, pk):
 
 
 class CertificatePDFView(View):
+    """A certificate's PDF for the coordinators of its academy and network admins."""
+
     def get(self, request, pk):
         certificate = managed_certificate(request.user, pk)
-        return FileResponse(
-            certificate.pdf.open("rb"), as_attachment=True, filename=f"{certificate.serial}.pdf"
+        return private_file_response(certificate.pdf, filename=f"{certificate.serial}.pdf")
+
+
+class SignatureView(View):
+    """A signatory's signature image, shown in the template form to the coordinators of the
+    template's academy and network admins; not found for anyone else."""
+
+    def get(self, request, pk):
+        templates = policy_registry.get_by_type(CertificateTemplate)
+        signatory = get_object_or_404(
+            Signatory.objects.filter(
+                template__in=templates.instances_user_has_any_permission_for(
+                    request.user, ["change"]
+                )
+            ).exclude(signature=""),
+            pk=pk,
+        )
+        extension = signatory.signature.name.rsplit(".", 1)[-1]
+        return private_file_response(
+            signatory.signature, filename=f"signature.{extension}", as_attachment=False
         )
 
 
@@ -213,9 +236,11 @@ class SessionCertificatesZipView(View):
                 with certificate.pdf.open("rb") as pdf:
                     archive.writestr(f"{certificate.serial}.pdf", pdf.read())
         archive_file.seek(0)
-        return FileResponse(
+        response = FileResponse(
             archive_file,
             as_attachment=True,
             filename=f"certificates-session-{session.pk}.zip",
             content_type="application/zip",
         )
+        patch_cache_control(response, private=True, no_store=True)
+        return response

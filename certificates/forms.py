@@ -1,6 +1,8 @@
 """Forms of the certificates app."""
 
 from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,3 +22,30 @@ class RevokeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown to no one but the academy's staff; the verification page says revoked."),
     )
+
+
+class StoredSignature:
+    """A stored signature as the template form shows it: a link to the admin view that
+    checks who asks (the file itself has no public address)."""
+
+    def __init__(self, signatory_pk):
+        self.url = reverse("certificates_admin_signature", args=[signatory_pk])
+
+    def __str__(self):
+        return gettext("the signature on file")
+
+
+class SignatureInput(forms.ClearableFileInput):
+    """Upload of a signature image; the one on file is shown through a checked view."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"accept": "image/png,image/jpeg", **(attrs or {})})
+
+    def is_initial(self, value):
+        instance = getattr(value, "instance", None)
+        return bool(value and getattr(value, "name", None) and instance and instance.pk)
+
+    def format_value(self, value):
+        if self.is_initial(value):
+            return StoredSignature(value.instance.pk)
+        return None

@@ -4,16 +4,20 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from PIL import Image as PILImage
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.models import Orderable, PreviewableMixin
 
 from academy.models import AcademyPage, Enrolment
+
+from .forms import SignatureInput
+from .storage import certificate_path, private_storage, signature_path
 
 # What a template's title and text may say about the certificate, as {placeholder}.
 PLACEHOLDERS = {
@@ -42,6 +46,35 @@ def validate_placeholders(text):
                 "unknown": ", ".join(f"{{{name}}}" for name in unknown),
                 "known": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS),
             }
+        )
+
+
+SIGNATURE_FORMATS = {"PNG", "JPEG"}
+SIGNATURE_MAX_BYTES = 1024 * 1024
+SIGNATURE_MAX_SIDE = 3000
+
+
+def validate_signature_image(file):
+    """A signature is a PNG or JPEG picture of at most 1 MB and 3,000 pixels a side (it
+    prints about 600 pixels wide; anything bigger only slows every certificate down)."""
+    if getattr(file, "_committed", True):
+        return  # already stored: it was checked when it was uploaded
+    if file.size > SIGNATURE_MAX_BYTES:
+        raise ValidationError(_("The signature image is larger than 1 MB: make it smaller."))
+    try:
+        file.seek(0)
+        with PILImage.open(file) as image:
+            kind, (width, height) = image.format, image.size
+    except (OSError, PILImage.DecompressionBombError) as error:
+        raise ValidationError(_("Upload the signature as a PNG or JPEG picture.")) from error
+    finally:
+        file.seek(0)
+    if kind not in SIGNATURE_FORMATS:
+        raise ValidationError(_("Upload the signature as a PNG or JPEG picture."))
+    if max(width, height) > SIGNATURE_MAX_SIDE:
+        raise ValidationError(
+            _("The signature image is %(width)s × %(height)s pixels: keep it under 3000.")
+            % {"width": width, "height": height}
         )
 
 
@@ -148,16 +181,23 @@ class Signatory(Orderable):
     )
     name = models.CharField(_("name"), max_length=200)
     function = models.CharField(_("function"), max_length=200)
-    signature = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("signature image"),
-        null=True,
+    signature = models.ImageField(
+        _("signature image"),
+        storage=private_storage,
+        upload_to=signature_path,
+        max_length=200,
         blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        validators=[
+            FileExtensionValidator(["png", "jpg", "jpeg"]),
+            validate_signature_image,
+        ],
+        help_text=_("A PNG or JPEG picture of the signature, at most 1 MB, kept private."),
     )
 
-    panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("function")]), FieldPanel("signature")]
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("function")]),
+        FieldPanel("signature", widget=SignatureInput),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("signatory")
@@ -195,10 +235,6 @@ class CertificateQuerySet(models.QuerySet):
         return self.filter(academy__in=AcademyPage.objects.coordinated_by(user))
 
 
-def certificate_path(certificate, filename):
-    return f"certificates/{certificate.year}/{certificate.serial}.pdf"
-
-
 class Certificate(models.Model):
     """A certificate as issued: what it printed, the PDF, and whether it still holds."""
 
@@ -230,7 +266,9 @@ class Certificate(models.Model):
     code = models.CharField(_("verification code"), max_length=40, unique=True)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     snapshot = models.JSONField(_("as printed"))
-    pdf = models.FileField(_("PDF"), upload_to=certificate_path, max_length=200)
+    pdf = models.FileField(
+        _("PDF"), storage=private_storage, upload_to=certificate_path, max_length=200
+    )
     sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
     issued_by = models.ForeignKey(

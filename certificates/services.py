@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import io
 import logging
 import re
 import secrets
@@ -15,6 +16,7 @@ from django.http import HttpResponse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
+from PIL import Image as PILImage
 
 from academy.models import AcademyPage, Enrolment, Session
 from academy.notifications import remind
@@ -27,6 +29,7 @@ from .models import (
     SerialCounter,
 )
 from .rendering import RenderError, render_pdf
+from .storage import private_storage
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +89,7 @@ def template_for(session):
     templates = sorted(
         CertificateTemplate.objects.filter(academy=session.academy)
         .select_related("logo")
-        .prefetch_related("texts", "signatories__signature"),
+        .prefetch_related("texts", "signatories"),
         key=lambda template: (template.kind != kind, template.pk),
     )
     return templates[0] if templates else None
@@ -143,7 +146,7 @@ def build_snapshot(*, officer_name, session, course, template, language, serial,
             "title": fill(title, values),
             "body": fill(body, values),
             "signatories": [
-                {"name": s.name, "function": s.function, "signature_id": s.signature_id}
+                {"name": s.name, "function": s.function, "signature": s.signature.name}
                 for s in (template.signatories.all() if template else [])
             ],
             "accent": template.accent_colour if template else "#0b2545",
@@ -180,6 +183,33 @@ def _image(image_id):
         ) from error
 
 
+@lru_cache(maxsize=64)
+def _signature_data_uri(name):
+    """A signature from the private storage as a PNG data URI no bigger than it prints.
+
+    Cached by file name: an upload always gets a new random name, so a name's picture
+    never changes."""
+    with private_storage().open(name, "rb") as handle, PILImage.open(handle) as picture:
+        picture.thumbnail((600, 240))
+        if picture.mode not in {"RGB", "RGBA", "L", "LA"}:
+            picture = picture.convert("RGBA")
+        buffer = io.BytesIO()
+        picture.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def _signature(signatory):
+    if not signatory.get("signature"):
+        return None
+    try:
+        return _signature_data_uri(signatory["signature"])
+    except OSError as error:  # gone from the private storage, or not a picture any more
+        raise RenderError(
+            _("The signature of “%(name)s” cannot be read: upload it again in the template.")
+            % {"name": signatory["name"]}
+        ) from error
+
+
 def draw(snapshot, code):
     """The certificate's PDF from its snapshot."""
     context = {
@@ -189,8 +219,7 @@ def draw(snapshot, code):
         "verify_page": verification_url(),
         "logo": _image(snapshot.get("logo_id")),
         "signatories": [
-            {**signatory, "image": _image(signatory.get("signature_id"))}
-            for signatory in snapshot["signatories"]
+            {**signatory, "image": _signature(signatory)} for signatory in snapshot["signatories"]
         ],
     }
     with translation.override(snapshot["language"]):
@@ -241,7 +270,7 @@ def _issue(enrolment, *, by):
         sha256=hashlib.sha256(pdf).hexdigest(),
         issued_by=by,
     )
-    certificate.pdf.save(f"{serial}.pdf", ContentFile(pdf), save=False)
+    certificate.pdf.save("certificate.pdf", ContentFile(pdf), save=False)
     try:
         certificate.save()
     except Exception:

@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 from academy.visitors import client_address
 
@@ -68,10 +69,17 @@ def verify_form(request):
     return render(request, "certificates/verify_form.html", {"form": form})
 
 
+def private_file_response(file, *, filename, as_attachment=True):
+    """A file of the private storage, for the one person a view has let in: no shared cache
+    (a proxy or CDN in front) may keep it for the next visitor."""
+    response = FileResponse(file.open("rb"), as_attachment=as_attachment, filename=filename)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
 @login_required
 def download(request, pk):
-    """The signed-in officer's own certificate; anyone else's is not found."""
+    """The signed-in officer's own certificate (valid, revoked or superseded); anyone
+    else's is not found. The academy's staff download from the admin."""
     certificate = get_object_or_404(Certificate.objects.for_officer(request.user), pk=pk)
-    return FileResponse(
-        certificate.pdf.open("rb"), as_attachment=True, filename=f"{certificate.serial}.pdf"
-    )
+    return private_file_response(certificate.pdf, filename=f"{certificate.serial}.pdf")

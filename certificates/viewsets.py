@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -19,8 +20,12 @@ from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
+from wagtail.images import get_image_model
 from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permissions import policy_registry
+from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from academy.models import AcademyPage
@@ -95,15 +100,68 @@ def own_city_only(view_class):
 
 
 class CertificateTemplateForm(WagtailAdminModelForm):
-    """Coordinators make templates for their own academies only."""
+    """Coordinators make templates for their own academies only, with their own images."""
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
+        self.for_user = for_user
         if for_user is not None and "academy" in self.fields:
             academies = AcademyPage.objects.in_default_locale()
             if not for_user.is_superuser:
                 academies = academies.coordinated_by(for_user)
             self.fields["academy"].queryset = academies
+
+    def clean_logo(self):
+        """The chooser offers only the images of the user's collections; a posted id is
+        checked against the same rule, so no city prints another city's logo."""
+        logo = self.cleaned_data.get("logo")
+        if logo is None or self.for_user is None or "logo" not in self.changed_data:
+            return logo
+        choosable = policy_registry.get_by_type(
+            get_image_model()
+        ).instances_user_has_any_permission_for(self.for_user, ["choose"])
+        if not choosable.filter(pk=logo.pk).exists():
+            raise ValidationError(
+                _("Choose a logo from your academy's images: this one is not among them.")
+            )
+        return logo
+
+
+class CityTemplatesMixin:
+    """Chooser views of templates: the user's own city's only (every city's for network
+    admins), whatever id a request names."""
+
+    def get_object_list(self):
+        return (
+            policy_registry.get_by_type(CertificateTemplate)
+            .instances_user_has_any_permission_for(self.request.user, ["view", "change"])
+            .select_related("academy")
+        )
+
+    def get_object(self, pk):
+        return self.get_object_list().get(pk=pk)
+
+    def get_objects(self, pks):
+        return self.get_object_list().filter(pk__in=pks)
+
+
+class CertificateTemplateChooserViewSet(SnippetChooserViewSet):
+    """A template has texts in several languages and signatories: it is made in its own
+    form, so the chooser lists and picks but creates nothing (it has no create URL)."""
+
+    choose_view_class = type("ChooseView", (CityTemplatesMixin, snippet_chooser.ChooseView), {})
+    choose_results_view_class = type(
+        "ChooseResultsView", (CityTemplatesMixin, snippet_chooser.ChooseResultsView), {}
+    )
+    chosen_view_class = type(
+        "ChosenView", (CityTemplatesMixin, snippet_chooser.SnippetChosenView), {}
+    )
+    chosen_multiple_view_class = type(
+        "ChosenMultipleView", (CityTemplatesMixin, snippet_chooser.SnippetChosenMultipleView), {}
+    )
+
+    def get_urlpatterns(self):
+        return [pattern for pattern in super().get_urlpatterns() if pattern.name != "create"]
 
 
 class CertificateTemplateViewSet(SnippetViewSet):
@@ -120,6 +178,7 @@ class CertificateTemplateViewSet(SnippetViewSet):
     usage_view_class = own_city_only(snippet_views.UsageView)
     history_view_class = own_city_only(snippet_views.HistoryView)
     preview_on_edit_view_class = own_city_only(snippet_views.PreviewOnEditView)
+    chooser_viewset_class = CertificateTemplateChooserViewSet
 
     def get_form_class(self, for_update=False):
         form_class = super().get_form_class(for_update)

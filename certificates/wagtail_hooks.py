@@ -13,6 +13,7 @@ from .admin_views import (
     RevokeCertificateView,
     SessionCertificatesView,
     SessionCertificatesZipView,
+    SignatureView,
 )
 from .models import Certificate, CertificateTemplate
 from .viewsets import CertificateTemplateViewSet, CertificateViewSet, CityCoordinatorPolicy
@@ -32,6 +33,7 @@ def register_certificate_viewset():
 def register_certificate_urls():
     views = [
         ("issued/<int:pk>/pdf/", CertificatePDFView, "certificates_admin_pdf"),
+        ("signatories/<int:pk>/signature/", SignatureView, "certificates_admin_signature"),
         ("issued/<int:pk>/revoke/", RevokeCertificateView, "certificates_admin_revoke"),
         ("issued/<int:pk>/reissue/", ReissueCertificateView, "certificates_admin_reissue"),
         ("sessions/<int:pk>/certificates/", SessionCertificatesView, "certificates_admin_session"),

@@ -1,5 +1,9 @@
+import io
+import math
+
 import factory
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 
 from academy.models import Force
 
@@ -30,3 +34,25 @@ class UserFactory(factory.django.DjangoModelFactory):
     def groups(self, create, extracted, **kwargs):
         if create and extracted:
             self.groups.add(*extracted)
+
+
+def signature_picture(image_format="PNG", size=(300, 100), colour="#1b2a6b"):
+    """The bytes of a signature picture: a scribble in ink on white, as a scan gives."""
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", size, "white")
+    width, height = size
+    points = [
+        (width * (0.05 + 0.9 * i / 40), height * (0.5 + 0.3 * math.sin(i * 0.9) * (i % 3 - 1)))
+        for i in range(41)
+    ]
+    ImageDraw.Draw(picture).line(points, fill=colour, width=max(2, height // 25))
+    buffer = io.BytesIO()
+    picture.save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+def signature_upload(name="signature.png", **picture):
+    """A signature image as a template form or a test attaches it to a signatory."""
+    image_format = "JPEG" if name.lower().endswith((".jpg", ".jpeg")) else "PNG"
+    return ContentFile(signature_picture(image_format, **picture), name=name)

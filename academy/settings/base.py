@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from academy.mail import SMTP, mail_settings
@@ -198,9 +199,47 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
+
+
+def private_storage(root):
+    """STORAGES["private"]: certificate PDFs and signature images, never under MEDIA_ROOT nor
+    served at MEDIA_URL (only views that check who asks read them). A folder by default;
+    PRIVATE_STORAGE_BACKEND=s3 puts them in a private S3-compatible bucket (django-storages,
+    the `s3` extra)."""
+    backend = os.environ.get("PRIVATE_STORAGE_BACKEND", "filesystem")
+    if backend == "filesystem":
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            # Its files have no public address: a URL made by mistake leads nowhere.
+            "OPTIONS": {"location": root, "base_url": "/private-files-have-no-address/"},
+        }
+    if backend == "s3":
+        options = {
+            "bucket_name": os.environ["PRIVATE_STORAGE_BUCKET"],
+            "location": os.environ.get("PRIVATE_STORAGE_PREFIX", ""),
+            "default_acl": "private",
+            # A link made by mistake is signed and expires; files are never overwritten.
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        }
+        for option, variable in [
+            ("endpoint_url", "PRIVATE_STORAGE_ENDPOINT_URL"),
+            ("region_name", "PRIVATE_STORAGE_REGION"),
+            ("access_key", "PRIVATE_STORAGE_ACCESS_KEY_ID"),
+            ("secret_key", "PRIVATE_STORAGE_SECRET_ACCESS_KEY"),
+        ]:
+            if os.environ.get(variable):
+                options[option] = os.environ[variable]
+        return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+    raise ImproperlyConfigured("PRIVATE_STORAGE_BACKEND is either filesystem or s3.")
+
+
+PRIVATE_STORAGE_ROOT = Path(os.environ.get("PRIVATE_STORAGE_ROOT", BASE_DIR / "var" / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": private_storage(PRIVATE_STORAGE_ROOT),
 }
 
 # Wagtail's page editor posts many fields for big courses.

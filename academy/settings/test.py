@@ -12,4 +12,6 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 globals().update(mail_settings("django.core.mail.backends.locmem.EmailBackend"))
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="academy-test-media-"))
+PRIVATE_STORAGE_ROOT = Path(tempfile.mkdtemp(prefix="academy-test-private-"))
+STORAGES = {**STORAGES, "private": private_storage(PRIVATE_STORAGE_ROOT)}  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"

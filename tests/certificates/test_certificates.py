@@ -22,7 +22,7 @@ from certificates.models import Certificate, CertificateTemplate, CertificateTex
 from certificates.services import CertificateRefused, issue_certificate, reissue, revoke
 from tests.academy.sessions import make_session
 from tests.concurrency import race_test, run_at_once
-from tests.factories import UserFactory
+from tests.factories import UserFactory, signature_upload
 
 NAMES = ["Łukasz Żółć", "Γιώργος Παπαδόπουλος", "Иван Петров"]
 
@@ -590,7 +590,7 @@ def test_the_logo_and_signatures_of_a_template_are_printed(lisbon):
         Signatory(
             name="Ana Luísa Carvalho",
             function="Director",
-            signature=sample_image("Signature", colour="#000000"),
+            signature=signature_upload(),
         )
     ]
     template.save()
