@@ -78,11 +78,14 @@ def move_pdfs(apps, public):
     old_names = []
     for certificate in Certificate.objects.exclude(pdf="").only("pk", "year", "pdf").iterator():
         old = certificate.pdf.name
-        if private.exists(old) or not public.exists(old):
-            continue  # moved already, or lost before this migration: nothing to copy
-        with public.open(old, "rb") as handle:
-            new = private.save(unguessable_name(f"certificates/{certificate.year}", "pdf"), handle)
-        Certificate.objects.filter(pk=certificate.pk).update(pdf=new)
+        if not public.exists(old):
+            continue  # lost before this migration: nothing to copy
+        if not private.exists(old):  # else moved already, and copied back by the reverse
+            with public.open(old, "rb") as handle:
+                new = private.save(
+                    unguessable_name(f"certificates/{certificate.year}", "pdf"), handle
+                )
+            Certificate.objects.filter(pk=certificate.pk).update(pdf=new)
         old_names.append(old)
     return old_names
 
