@@ -125,6 +125,7 @@ def with_font_faces(html):
 
 def main():
     os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-media-"))
+    os.environ.setdefault("PRIVATE_STORAGE_ROOT", tempfile.mkdtemp(prefix="bench-private-"))
     run_on_a_throwaway_database("certificates", run, markdown)
 
 

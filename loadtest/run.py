@@ -66,6 +66,7 @@ def server_environment():
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "STATIC_ROOT": str(WORK / "static"),
         "MEDIA_ROOT": str(WORK / "media"),
+        "PRIVATE_STORAGE_ROOT": str(WORK / "private"),
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
     }

@@ -136,6 +136,7 @@ def test_production_answers_securely(tmp_path):
         DATABASE_URL=f"sqlite:///{tmp_path / 'probe.sqlite3'}",
         STATIC_ROOT=str(tmp_path / "static"),
         MEDIA_ROOT=str(tmp_path / "media"),
+        PRIVATE_STORAGE_ROOT=str(tmp_path / "private"),
     )
     result = subprocess.run(  # noqa: S603 (our own probe script, no outside input)
         [sys.executable, "-c", PRODUCTION_PROBE],

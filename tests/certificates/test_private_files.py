@@ -376,3 +376,56 @@ def test_a_lost_signature_file_is_explained(lisbon):
     with pytest.raises(RenderError, match="The signature of “Signatory 1” cannot be read"):
         issue_certificate(completed(lisbon.academy))
     assert not Certificate.objects.exists()
+
+
+# Settings
+
+
+def test_a_private_storage_inside_the_media_root_fails_the_system_checks(settings):
+    from certificates.storage import check_private_storage
+
+    inside = {"location": settings.MEDIA_ROOT / "private"}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": inside},
+    }
+
+    assert [error.id for error in check_private_storage(None)] == ["certificates.E002"]
+
+
+def test_a_site_without_a_private_storage_fails_the_system_checks(settings):
+    from certificates.storage import check_private_storage
+
+    settings.STORAGES = {
+        alias: storage for alias, storage in settings.STORAGES.items() if alias != "private"
+    }
+
+    assert [error.id for error in check_private_storage(None)] == ["certificates.E001"]
+
+
+def test_production_can_keep_the_private_files_in_a_private_bucket(monkeypatch):
+    from academy.settings.base import private_storage
+
+    monkeypatch.setenv("PRIVATE_STORAGE_BACKEND", "s3")
+    monkeypatch.setenv("PRIVATE_STORAGE_BUCKET", "academy-private")
+    monkeypatch.setenv("PRIVATE_STORAGE_ENDPOINT_URL", "https://s3.example.eu")
+
+    storage = private_storage("/unused")
+
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == "academy-private"
+    assert storage["OPTIONS"]["endpoint_url"] == "https://s3.example.eu"
+    assert storage["OPTIONS"]["default_acl"] == "private"
+    assert storage["OPTIONS"]["querystring_auth"] is True
+    assert storage["OPTIONS"]["file_overwrite"] is False
+
+
+def test_an_unknown_private_storage_backend_stops_the_settings(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from academy.settings.base import private_storage
+
+    monkeypatch.setenv("PRIVATE_STORAGE_BACKEND", "public")
+
+    with pytest.raises(ImproperlyConfigured, match="filesystem or s3"):
+        private_storage("/unused")

@@ -5,13 +5,13 @@ import pytest
 from django.urls import reverse
 
 from academy.services import complete, enrol
-from certificates.models import CertificateTemplate
+from certificates.models import CertificateTemplate, Signatory
 from certificates.services import issue_certificate
 from courses.attempts import start_attempt, submit_attempt
 from courses.models import AssessmentPage, CoursePage
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
-from tests.factories import UserFactory
+from tests.factories import UserFactory, signature_upload
 
 ROLES = [
     "public",
@@ -59,6 +59,9 @@ def world(lisbon, madrid):
     done.refresh_from_db()
     certificate = issue_certificate(done)
     template = CertificateTemplate.objects.create(academy=lisbon.academy, name="Lisbon design")
+    signatory = Signatory.objects.create(
+        template=template, name="Ana", function="Director", signature=signature_upload()
+    )
     return {
         "course": CoursePage.objects.get(pk=course.pk),
         "session": session,
@@ -68,6 +71,7 @@ def world(lisbon, madrid):
         "attempt": attempt,
         "certificate": certificate,
         "template": template,
+        "signatory": signatory,
     }
 
 
@@ -75,6 +79,7 @@ def admin_urls(w):
     session, certificate = w["session"].pk, w["certificate"].pk
     template = w["template"].pk
     snippet = "/admin/snippets/certificates/certificatetemplate"
+    chooser = "/admin/snippets/choose/certificates/certificatetemplate"
     course = w["course"].pk
     return {
         "session edit": (reverse("sessions:edit", args=[session]), ADMIN_COORDINATORS),
@@ -134,6 +139,26 @@ def admin_urls(w):
         "template history": (
             f"{snippet}/history/{template}/",
             expect(LOGIN, LOGIN, MISSING, OK, MISSING, OK),
+        ),
+        "template usage": (
+            f"{snippet}/usage/{template}/",
+            expect(LOGIN, LOGIN, MISSING, OK, MISSING, OK),
+        ),
+        "template copy": (
+            f"{snippet}/copy/{template}/",
+            expect(LOGIN, LOGIN, DENIED, OK, DENIED, OK),
+        ),
+        "template delete": (
+            f"{snippet}/delete/{template}/",
+            expect(LOGIN, LOGIN, MISSING, OK, MISSING, OK),
+        ),
+        "template chosen": (
+            f"{chooser}/chosen/{template}/",
+            expect(LOGIN, LOGIN, MISSING, OK, MISSING, OK),
+        ),
+        "template signature": (
+            reverse("certificates_admin_signature", args=[w["signatory"].pk]),
+            ADMIN_COORDINATORS,
         ),
         "assessment results": (
             reverse("courses_assessment_results", args=[w["assessment"].pk]),
