@@ -73,8 +73,8 @@ def validate_signature_image(file):
         raise ValidationError(_("Upload the signature as a PNG or JPEG picture."))
     if max(width, height) > SIGNATURE_MAX_SIDE:
         raise ValidationError(
-            _("The signature image is %(width)s × %(height)s pixels: keep it under 3000.")
-            % {"width": width, "height": height}
+            _("The signature is %(width)s × %(height)s pixels: keep each side under %(most)s.")
+            % {"width": width, "height": height, "most": SIGNATURE_MAX_SIDE}
         )
 
 
