@@ -36,14 +36,15 @@ def _private_copy_of_signature(public, name):
                 buffer = io.BytesIO()
                 picture.convert("RGBA").save(buffer, format="PNG")
                 data, kind = buffer.getvalue(), "PNG"
-    except (OSError, ValueError):
+    except (OSError, ValueError, PILImage.DecompressionBombError):
         return None
     extension = "png" if kind == "PNG" else "jpg"
     return storages[PRIVATE].save(unguessable_name("signatures", extension), ContentFile(data))
 
 
 def move_signatures(apps, public):
-    """Copy each signature to the private storage; returns the images no longer needed."""
+    """Copy each signature to the private storage; returns the private names by image, and
+    the images no longer needed (copied, and used by nothing else)."""
     Signatory = apps.get_model("certificates", "Signatory")
     ReferenceIndex = apps.get_model("wagtailcore", "ReferenceIndex")
     names = {}  # image id -> private file name, one copy per image
@@ -54,7 +55,10 @@ def move_signatures(apps, public):
         if image.pk not in names:
             names[image.pk] = _private_copy_of_signature(public, image.file.name)
             if names[image.pk] is None:
-                _say(f"The signature image {image.pk} cannot be read: upload it again.")
+                _say(
+                    f"The signature image {image.pk} cannot be read as a picture: it stays in "
+                    "the media library; upload the signature again and delete that image."
+                )
         Signatory.objects.filter(pk=signatory.pk).update(signature=names[image.pk] or "")
     used_elsewhere = set(
         ReferenceIndex.objects.filter(
@@ -68,7 +72,7 @@ def move_signatures(apps, public):
     ReferenceIndex.objects.filter(model_path=SIGNATURE_PATH).delete()
     for pk in used_elsewhere:
         _say(f"The signature image {pk} stays in the media library: something else uses it.")
-    return names, {pk for pk in names if str(pk) not in used_elsewhere}
+    return names, {pk for pk, name in names.items() if name and str(pk) not in used_elsewhere}
 
 
 def move_pdfs(apps, public):

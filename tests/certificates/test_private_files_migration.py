@@ -58,11 +58,14 @@ def test_the_migration_moves_pdfs_and_signatures_out_of_the_media_and_deletes_th
 ):
     lisbon = onboard_city(**CITIES["lisbon"])
     template = CertificateTemplate.objects.create(academy=lisbon.academy, name="Signed")
-    signed_alone, signed_shared = (
+    signed_alone, signed_shared, signed_unreadable = (
         Signatory.objects.create(template=template, name=name, function="Director")
-        for name in ("Ana", "Rui")
+        for name in ("Ana", "Rui", "Eva")
     )
     signature, shared = sample_image("Signature"), sample_image("Also a course cover")
+    unreadable = sample_image("An SVG drawing")
+    unreadable.file.storage.delete(unreadable.file.name)
+    unreadable.file.storage.save(unreadable.file.name, ContentFile(b"<svg></svg>"))
     signature_bytes = signature.file.read()
     rendition = signature.get_rendition("max-600x240|format-png").file.name
     certificate = issue_certificate(completed(lisbon.academy))
@@ -84,6 +87,7 @@ def test_the_migration_moves_pdfs_and_signatures_out_of_the_media_and_deletes_th
     old_signatories = old.get_model("certificates", "Signatory").objects
     old_signatories.filter(pk=signed_alone.pk).update(signature=signature.pk)
     old_signatories.filter(pk=signed_shared.pk).update(signature=shared.pk)
+    old_signatories.filter(pk=signed_unreadable.pk).update(signature=unreadable.pk)
     reference(template, signature, SIGNATURE_PATH)
     reference(template, shared, SIGNATURE_PATH)
     reference(lisbon.academy, shared, "cover_image")
@@ -104,5 +108,8 @@ def test_the_migration_moves_pdfs_and_signatures_out_of_the_media_and_deletes_th
     # An image something else uses stays in the library; the signatory has its own copy.
     assert get_image_model().objects.filter(pk=shared.pk).exists()
     assert Signatory.objects.get(pk=signed_shared.pk).signature.read() == shared.file.read()
+    # One that is no picture stays too (the migration says so): nothing is lost.
+    assert Signatory.objects.get(pk=signed_unreadable.pk).signature.name == ""
+    assert get_image_model().objects.filter(pk=unreadable.pk).exists()
     assert not ReferenceIndex.objects.filter(model_path=SIGNATURE_PATH).exists()
     assert not [path for path, data in files_under(media_root) if data.startswith(b"%PDF")]
