@@ -3,7 +3,6 @@
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -20,7 +19,6 @@ from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
-from wagtail.images import get_image_model
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views import chooser as snippet_chooser
@@ -28,6 +26,7 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from academy.media import refuse_media_not_choosable
 from academy.models import AcademyPage
 
 from .models import Certificate, CertificateTemplate
@@ -104,27 +103,19 @@ class CertificateTemplateForm(WagtailAdminModelForm):
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
-        self.for_user = for_user
         if for_user is not None and "academy" in self.fields:
             academies = AcademyPage.objects.in_default_locale()
             if not for_user.is_superuser:
                 academies = academies.coordinated_by(for_user)
             self.fields["academy"].queryset = academies
 
-    def clean_logo(self):
-        """The chooser offers only the images of the user's collections; a posted id is
-        checked against the same rule, so no city prints another city's logo."""
-        logo = self.cleaned_data.get("logo")
-        if logo is None or self.for_user is None or "logo" not in self.changed_data:
-            return logo
-        choosable = policy_registry.get_by_type(
-            get_image_model()
-        ).instances_user_has_any_permission_for(self.for_user, ["choose"])
-        if not choosable.filter(pk=logo.pk).exists():
-            raise ValidationError(
-                _("Choose a logo from your academy's images: this one is not among them.")
-            )
-        return logo
+    def clean(self):
+        # The chooser offers only the images of the user's collections; a posted id is
+        # checked against the same rule, so no city prints another city's logo.
+        cleaned_data = super().clean()
+        if self.for_user is not None:
+            refuse_media_not_choosable(self, self.for_user)
+        return cleaned_data
 
 
 class CityTemplatesMixin:

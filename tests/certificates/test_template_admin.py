@@ -9,7 +9,9 @@ from tests.certificates.test_private_files import CHOOSER, TEMPLATES, template_f
 from tests.courses.builders import sample_image
 from tests.factories import UserFactory
 
-LOGO_REFUSED = "Choose a logo from your academy&#x27;s images: this one is not among them."
+LOGO_REFUSED = (
+    "This image is not in a collection you may choose from: choose one of your city&#x27;s images."
+)
 
 
 def image_of(collection, title):
