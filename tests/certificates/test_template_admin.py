@@ -64,6 +64,25 @@ def test_a_forged_logo_is_refused_when_editing_too(
     assert template.logo is None
 
 
+def test_a_logo_a_network_admin_chose_stays_when_a_coordinator_saves_the_template(
+    client, lisbon, lisbon_coordinator, other_images
+):
+    network_logo = other_images["an image of the root collection"]
+    template = CertificateTemplate.objects.create(
+        academy=lisbon.academy, name="Design", logo=network_logo
+    )
+    client.force_login(lisbon_coordinator)
+
+    response = client.post(
+        f"{TEMPLATES}/edit/{template.pk}/",
+        template_form(lisbon.academy, logo=network_logo.pk, name="Design, renamed"),
+    )
+
+    assert response.status_code == 302
+    template.refresh_from_db()
+    assert template.name == "Design, renamed" and template.logo == network_logo
+
+
 def test_a_forged_logo_is_refused_in_the_preview(client, lisbon, lisbon_coordinator, other_images):
     client.force_login(lisbon_coordinator)
     forged = other_images["another city's image"]
