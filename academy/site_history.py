@@ -10,10 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
-from wagtail.admin.auth import require_admin_access
 from wagtail.admin.filters import ContentTypeFilter
 from wagtail.admin.views.reports.audit_logging import LogEntriesView, SiteHistoryReportFilterSet
 from wagtail.log_actions import registry as log_action_registry
@@ -87,14 +84,3 @@ class CitySiteHistoryView(LogEntriesView):
     def filter_queryset(self, queryset):
         # Wagtail filters the entries of each log entry model here before it joins them.
         return scope_log_entries(super().filter_queryset(queryset), self.request.user)
-
-
-# The report and its results (what its filters load), guarded as Wagtail guards its own
-# admin views. The site mounts them at Wagtail's address, before the admin's URLs.
-urlpatterns = [
-    path("", never_cache(require_admin_access(CitySiteHistoryView.as_view()))),
-    path(
-        "results/",
-        never_cache(require_admin_access(CitySiteHistoryView.as_view(results_only=True))),
-    ),
-]

@@ -17,8 +17,9 @@ from home import views as home_views
 urlpatterns = [
     # Before Wagtail's own: signing out of the admin takes a POST.
     path("admin/logout/", AdminLogoutView.as_view()),
-    # Before Wagtail's own: a city's records show in the site history to that city only.
-    path("admin/reports/site-history/", include("academy.site_history")),
+    # Before Wagtail's own: Wagtail's reports with safe exports, and a city's records in the
+    # site history shown to that city only.
+    path("admin/reports/", include("academy.admin_reports")),
     # Before Wagtail's own: browsing the page chooser under another city's draft is a 404.
     path("admin/choose-page/", include("academy.page_chooser")),
     path("admin/", include(wagtailadmin_urls)),

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from wagtail.log_actions import log
 
 from academy.exports import AcademyReportView
 from academy.services import enrol
@@ -122,3 +123,54 @@ def test_every_heading_of_every_report_is_written_as_text(rf, network_admin, exp
     else:
         (cell,) = next(load_workbook(io.BytesIO(content)).active.iter_rows(max_row=1))
         assert (cell.value, cell.data_type) == (FORMULA, "s")
+
+
+def _exported_rows(client, url, export_format):
+    content = b"".join(client.get(url, {"export": export_format}).streaming_content)
+    if export_format == "csv":
+        return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    sheet = load_workbook(io.BytesIO(content)).active
+    return [[(cell.value, cell.data_type) for cell in row] for row in sheet.iter_rows()]
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("report", ["aging_pages", "locked_pages"])
+def test_a_page_title_typed_as_a_formula_stays_text_in_wagtails_own_reports(
+    client, lisbon, lisbon_coordinator, report, export_format
+):
+    """Wagtail's aging and locked pages reports export page titles that trainers type."""
+    course = build_course(lisbon.academy, title=FORMULA, modules=1)
+    course.locked, course.locked_by = True, lisbon_coordinator
+    course.save(update_fields=["locked", "locked_by"])
+    client.force_login(lisbon_coordinator)
+
+    rows = _exported_rows(client, reverse(f"wagtailadmin_reports:{report}"), export_format)
+
+    cells = [cell for row in rows[1:] for cell in row]
+    if export_format == "csv":
+        assert "'" + FORMULA in cells and FORMULA not in cells
+    else:
+        assert (FORMULA, "s") in cells
+        assert all(data_type != "f" for _, data_type in cells)
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_a_name_typed_as_a_formula_stays_text_in_the_site_history_export(
+    client, lisbon, export_format
+):
+    """The site history exports who did what: officers and staff choose their own names."""
+    coordinator = UserFactory(
+        full_name=FORMULA, groups=[lisbon.coordinator_group], force=lisbon.academy.force
+    )
+    client.force_login(coordinator)
+    session = make_session(lisbon.academy, title="-1+2 Night patrols with residents")
+    log(instance=session, action="wagtail.edit", user=coordinator)
+
+    rows = _exported_rows(client, reverse("wagtailadmin_reports:site_history"), export_format)
+
+    cells = [cell for row in rows[1:] for cell in row]
+    if export_format == "csv":
+        assert "'" + FORMULA in cells and FORMULA not in cells
+    else:
+        assert (FORMULA, "s") in cells
+        assert all(data_type != "f" for _, data_type in cells)
