@@ -566,7 +566,7 @@ class Session(models.Model):
 
     @property
     def day_count(self):
-        return (self.ends_on - self.starts_on).days + 1
+        return len(self.days())
 
     def clean(self):
         super().clean()
@@ -626,6 +626,9 @@ class Enrolment(models.Model):
 
     # States that hold one of the session's places.
     HOLDS_PLACE = (State.REQUESTED, State.APPROVED, State.COMPLETED)
+    # States in which the officer learns: approved, or already completed (they keep
+    # reading the modules, and count among the session's learners).
+    ACTIVE = (State.APPROVED, State.COMPLETED)
 
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -660,7 +663,7 @@ class Enrolment(models.Model):
     @property
     def is_active(self):
         """The officer may learn: approved, or already completed."""
-        return self.state in (self.State.APPROVED, self.State.COMPLETED)
+        return self.state in self.ACTIVE
 
 
 class Attendance(models.Model):

@@ -477,12 +477,7 @@ def mark_attendance(session, marks, *, by):
     """
     session = Session.objects.select_for_update().get(pk=session.pk)
     days = session.days()
-    enrolments = {
-        e.pk: e
-        for e in session.enrolments.filter(
-            state__in=[Enrolment.State.APPROVED, Enrolment.State.COMPLETED]
-        )
-    }
+    enrolments = {e.pk: e for e in session.enrolments.filter(state__in=Enrolment.ACTIVE)}
     existing = {
         (mark.enrolment_id, mark.day): mark
         for mark in Attendance.objects.filter(enrolment__in=enrolments.values())

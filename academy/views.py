@@ -181,9 +181,9 @@ class SessionAttendanceView(SessionAdminMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         week = self.week(self.request.GET.get("p"))
         days = week.object_list
-        enrolments = self.session.enrolments.filter(
-            state__in=[Enrolment.State.APPROVED, Enrolment.State.COMPLETED]
-        ).select_related("officer")
+        enrolments = self.session.enrolments.filter(state__in=Enrolment.ACTIVE).select_related(
+            "officer"
+        )
         marks = {
             (mark.enrolment_id, mark.day): mark.present
             for mark in Attendance.objects.filter(

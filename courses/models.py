@@ -66,17 +66,12 @@ class CoursePageQuerySet(AcademyContentQuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        followed = Enrolment.objects.for_officer(user).filter(state__in=FOLLOWING_STATES)
+        followed = Enrolment.objects.for_officer(user).filter(state__in=Enrolment.ACTIVE)
         readable = Q(translation_key__in=followed.values("session__course__translation_key"))
         staffed = AcademyPage.objects.staffed_by(user).values("translation_key")
         for path in Page.objects.filter(translation_key__in=staffed).values_list("path", flat=True):
             readable |= Q(path__startswith=path)
         return self.filter(readable)
-
-
-# An officer follows a course's modules in a session where they are approved, and keeps
-# reading them once it is completed.
-FOLLOWING_STATES = (Enrolment.State.APPROVED, Enrolment.State.COMPLETED)
 
 
 def attach_academies(pages):

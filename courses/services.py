@@ -17,7 +17,6 @@ from academy.services import EnrolmentRefused, attended_every_day, complete
 
 from .attempts import result
 from .models import (
-    FOLLOWING_STATES,
     AssessmentAttempt,
     AssessmentPage,
     CoursePage,
@@ -113,7 +112,7 @@ def enrolment_for(officer, course):
     enrolments = (
         Enrolment.objects.for_officer(officer)
         .filter(
-            state__in=FOLLOWING_STATES,
+            state__in=Enrolment.ACTIVE,
             session__course__translation_key=course.translation_key,
         )
         .select_related("session")
@@ -212,7 +211,7 @@ def _progress_row(enrolment, module):
 
 
 def _check_open(enrolment, module):
-    if enrolment.state != Enrolment.State.APPROVED and enrolment.state != Enrolment.State.COMPLETED:
+    if not enrolment.is_active:
         raise EnrolmentRefused(_("You are not enrolled in a session of this course."))
     modules = ModulePage.objects.child_of(module.get_parent()).live().defer_streamfields()
     step = course_progress(enrolment, modules).step_for(module)

@@ -32,8 +32,6 @@ from courses.models import (
     Theme,
 )
 
-SHOWN_STATES = [Enrolment.State.APPROVED, Enrolment.State.COMPLETED]
-
 
 def _minutes(seconds):
     return round(seconds / 60) if seconds else 0
@@ -146,7 +144,7 @@ class SessionProgressView(AcademyReportView):
         return [Column(field, label=label) for field, label in self.export_headings.items()]
 
     def get_queryset(self):
-        enrolments = self.session.enrolments.filter(state__in=SHOWN_STATES).select_related(
+        enrolments = self.session.enrolments.filter(state__in=Enrolment.ACTIVE).select_related(
             "officer__force"
         )
         by_name = ["officer__last_name", "officer__first_name", "pk"]
@@ -252,7 +250,7 @@ class NetworkReportView(AcademyReportView):
                 peer_reviews=Count("pk", filter=Q(kind=Session.Kind.PEER_REVIEW)),
             )
         }
-        trained = Enrolment.objects.filter(state__in=SHOWN_STATES)
+        trained = Enrolment.objects.filter(state__in=Enrolment.ACTIVE)
         rows = []
         for academy in AcademyPage.objects.in_default_locale().order_by("city"):
             of_academy = trained.filter(session__academy=academy)
@@ -273,7 +271,7 @@ class NetworkReportView(AcademyReportView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        trained = Enrolment.objects.filter(state__in=SHOWN_STATES)
+        trained = Enrolment.objects.filter(state__in=Enrolment.ACTIVE)
         context["per_force"] = (
             trained.values("officer__force__name", "officer__force__city")
             .annotate(officers=Count("officer", distinct=True))
@@ -284,7 +282,7 @@ class NetworkReportView(AcademyReportView):
             Theme.objects.annotate(
                 officers=Count(
                     "coursepage__sessions__enrolments__officer",
-                    filter=Q(coursepage__sessions__enrolments__state__in=SHOWN_STATES),
+                    filter=Q(coursepage__sessions__enrolments__state__in=Enrolment.ACTIVE),
                     distinct=True,
                 )
             )
@@ -358,7 +356,7 @@ class SessionsReportView(AcademyReportView):
             Session.objects.for_staff(self.request.user)
             .select_related("academy")
             .annotate(
-                enrolled=Count("enrolments", filter=Q(enrolments__state__in=SHOWN_STATES)),
+                enrolled=Count("enrolments", filter=Q(enrolments__state__in=Enrolment.ACTIVE)),
                 waiting=Count("enrolments", filter=Q(enrolments__state="requested")),
                 completed=Count("enrolments", filter=Q(enrolments__state="completed")),
             )

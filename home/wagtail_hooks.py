@@ -76,9 +76,7 @@ def session_progress_link(user, session):
 def with_progress(sessions):
     """Set ``progress`` on each course session: the share of its officers' required modules
     done (in %). Two queries for any number of sessions."""
-    learning = Enrolment.objects.filter(
-        session__in=sessions, state__in=[Enrolment.State.APPROVED, Enrolment.State.COMPLETED]
-    )
+    learning = Enrolment.objects.filter(session__in=sessions, state__in=Enrolment.ACTIVE)
     officers = Counter(learning.values_list("session", flat=True))
     done = Counter(
         learning.filter(
