@@ -93,7 +93,7 @@ messages: venv
 	$(MANAGE) compilemessages --ignore='.venv*'
 
 check-deploy: venv
-	DJANGO_SETTINGS_MODULE=academy.settings.production \
+	DJANGO_SETTINGS_MODULE=config.settings.production \
 	SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
 	ALLOWED_HOSTS=academy.example TRUSTED_PROXIES=1 DATABASE_CACHE=true \
 	$(MANAGE) check --deploy --fail-level WARNING

@@ -13,16 +13,13 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.views import account as wagtail_account
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from courses.models import Attendance, Enrolment, Session
+from courses.services import EnrolmentRefused, cancel_session, decide_many, mark_attendance
+
 from .accounts import IMPORT_COLUMNS, ImportRejected, forces_for_import, import_officers
 from .forms import CancelSessionForm, EnrolmentDecisionForm, OfficerImportForm, OnboardCityForm
-from .models import AcademyPage, Attendance, Enrolment, OfficerImport, Session
-from .services import (
-    EnrolmentRefused,
-    cancel_session,
-    decide_many,
-    mark_attendance,
-    onboard_city,
-)
+from .models import AcademyPage, OfficerImport
+from .services import onboard_city
 
 
 class OnboardCityView(WagtailAdminTemplateMixin, FormView):

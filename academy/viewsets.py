@@ -21,9 +21,11 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.users.views.users import EditView as WagtailUserEditView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
+from courses.models import Session
+from courses.services import update_session
+
 from .forms import AcademyUserCreationForm, AcademyUserEditForm
-from .models import AcademyPage, Force, Session, User
-from .services import update_session
+from .models import AcademyPage, Force, User
 
 
 class UserEditView(WagtailUserEditView):
@@ -177,7 +179,7 @@ def session_buttons(user, session, button):
     links = [(_("Enrolments"), "academy_session_enrolments", "group", 30)]
     if session.takes_attendance:
         links.append((_("Attendance register"), "academy_session_attendance", "tasks", 40))
-    if not session.is_cancelled and user.has_perm("academy.change_session"):
+    if not session.is_cancelled and user.has_perm("courses.change_session"):
         links.append((_("Cancel session"), "academy_session_cancel", "cross", 50))
     # Other apps add their own links (certificates) without this app knowing them.
     for hook in hooks.get_hooks("register_session_admin_links"):

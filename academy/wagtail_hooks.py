@@ -6,10 +6,12 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.views.account import BaseSettingsPanel
 from wagtail.permissions import register_permission_policy
 
+from courses.models import Session
+
 from .admin_access import RoleMenuItem, is_coordinator_somewhere, is_network_admin
 from .forms import AccountEmailForm
 from .media_api import CityDocumentsAPIViewSet, CityImagesAPIViewSet
-from .models import AcademyPage, Session, User
+from .models import AcademyPage, User
 from .page_chooser import only_choosable_pages
 from .views import (
     CancelSessionView,

@@ -133,7 +133,6 @@ def run():
     from django.template.loader import render_to_string
     from django.utils import translation
 
-    from academy.models import Enrolment
     from academy.services import onboard_city
     from certificates.demo import seed_certificate_templates
     from certificates.models import Certificate, CertificateBatch
@@ -144,6 +143,7 @@ def run():
         template_for,
         verification_url,
     )
+    from courses.models import Enrolment
     from tests.academy.sessions import make_session
     from tests.factories import UserFactory
 

@@ -138,8 +138,8 @@ def run():
 def module_followed(academy, officer, size):
     """A course of ``size`` modules, the officer enrolled and done with its first half; the
     address of the module they are in, whose body has the text of the information page."""
-    from academy.services import enrol
     from courses.models import ModulePage, ModuleProgress
+    from courses.services import enrol
     from tests.academy.sessions import make_session
     from tests.courses.builders import build_course
 
@@ -164,8 +164,14 @@ def session_report(onboarding, coordinator, size):
     from django.contrib.auth import get_user_model
     from django.urls import reverse
 
-    from academy.models import Attendance, Enrolment
-    from courses.models import AssessmentAttempt, AssessmentPage, ModulePage, ModuleProgress
+    from courses.models import (
+        AssessmentAttempt,
+        AssessmentPage,
+        Attendance,
+        Enrolment,
+        ModulePage,
+        ModuleProgress,
+    )
     from tests.academy.sessions import make_session
     from tests.courses.builders import build_course
     from tests.factories import ForceFactory, UserFactory

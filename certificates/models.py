@@ -14,7 +14,8 @@ from PIL import Image as PILImage
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.models import Orderable, PreviewableMixin
 
-from academy.models import AcademyPage, Enrolment
+from academy.models import AcademyPage
+from courses.models import Enrolment
 
 from .forms import SignatureInput
 from .storage import certificate_path, private_storage, signature_path
@@ -344,7 +345,7 @@ class CertificateBatch(models.Model):
     """A coordinator's request to issue the certificates of a whole session, and its progress."""
 
     session = models.ForeignKey(
-        "academy.Session",
+        "courses.Session",
         verbose_name=_("session"),
         on_delete=models.CASCADE,
         related_name="certificate_batches",

@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from academy.signals import enrolment_completed
+from courses.signals import enrolment_completed
 
 from .services import issue_on_completion
 

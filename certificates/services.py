@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from PIL import Image as PILImage
 
-from academy.models import AcademyPage, Enrolment, Session
-from academy.notifications import remind
+from academy.models import AcademyPage
+from courses.models import Enrolment, Session
+from courses.notifications import remind
 
 from .models import (
     PLACEHOLDER_PATTERN,

@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from academy.models import AcademyPage, Enrolment
+from academy.models import AcademyPage
+from courses.models import Enrolment
 
 from .models import AssessmentAttempt, AssessmentPage, Question, Response
 

@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from wagtail.models import Locale
 
-from academy.models import Enrolment, Session
-from academy.services import decide, enrol, mark_attendance, publish_under
+from academy.services import publish_under
+from courses.models import Enrolment, Session
+from courses.services import decide, enrol, mark_attendance
 
 from .demo_content import COURSES, THEMES
 from .models import AssessmentPage, Choice, CoursePage, ModulePage, Question, Theme

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from academy.services import EnrolmentRefused
+from courses.services import EnrolmentRefused
 
 from .models import ModulePage
 from .services import complete_module, course_progress, enrolment_for, record_heartbeat

@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from academy.signals import attendance_marked
+from courses.signals import attendance_marked
 
 from .services import evaluate_completion
 

@@ -60,9 +60,8 @@ def addresses():
     from django.db.models import Count
     from django.urls import reverse
 
-    from academy.models import Enrolment, Session
     from certificates.models import Certificate
-    from courses.models import ModulePage
+    from courses.models import Enrolment, ModulePage, Session
 
     officer_enrolment = (
         Enrolment.objects.filter(
@@ -118,7 +117,7 @@ def main():
     base = f"http://127.0.0.1:{port}"
     environment = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "academy.settings.dev",
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         "DATABASE_URL": f"sqlite:///{work / 'demo.sqlite3'}",
         "MEDIA_ROOT": str(work / "media"),
         "WAGTAILADMIN_BASE_URL": DEMO_URL,

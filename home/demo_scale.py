@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from academy.demo import DEMO_PASSWORD
-from academy.models import AcademyPage, Enrolment, Force, Session
+from academy.models import AcademyPage, Force
 from academy.services import publish_under
 from courses.attempts import choice_points, save_answers, start_attempt, submit_attempt
 from courses.models import (
@@ -31,10 +31,12 @@ from courses.models import (
     AssessmentPage,
     Choice,
     CoursePage,
+    Enrolment,
     ModulePage,
     ModuleProgress,
     Question,
     Response,
+    Session,
     Theme,
 )
 

@@ -3,8 +3,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
-from academy.models import AcademyPage, Session
-from courses.models import CoursePage, Theme
+from academy.models import AcademyPage
+from courses.models import CoursePage, Session, Theme
 
 
 class CatalogueFilterForm(forms.Form):

@@ -7,8 +7,8 @@ from wagtail.fields import RichTextField
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from academy.models import AcademyPage, Session
-from courses.models import CoursePage, attach_academies
+from academy.models import AcademyPage
+from courses.models import CoursePage, Session, attach_academies
 
 LOGO_FILTER = "fill-96x96"
 

@@ -19,16 +19,19 @@ from wagtail.admin.ui.tables import Column
 
 from academy.charts import bar_chart
 from academy.exports import AcademyReportView
-from academy.models import AcademyPage, Attendance, Enrolment, Session
+from academy.models import AcademyPage
 from academy.views import staff_session
 from certificates.models import Certificate
 from courses.attempts import result
 from courses.models import (
     AssessmentAttempt,
     AssessmentPage,
+    Attendance,
     CoursePage,
+    Enrolment,
     ModulePage,
     ModuleProgress,
+    Session,
     Theme,
 )
 

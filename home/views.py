@@ -8,11 +8,17 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
 
-from academy.models import Enrolment, Session
 from certificates.models import Certificate
 from certificates.rendering import RenderError, render_pdf
 from courses.attempts import result, review_level
-from courses.models import AssessmentAttempt, CoursePage, ModulePage, attach_academies
+from courses.models import (
+    AssessmentAttempt,
+    CoursePage,
+    Enrolment,
+    ModulePage,
+    Session,
+    attach_academies,
+)
 from courses.services import learning_record
 
 from .forms import CatalogueFilterForm

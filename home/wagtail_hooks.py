@@ -17,10 +17,10 @@ from academy.admin_access import (
     report_paths,
     require_staff,
 )
-from academy.models import AcademyPage, Enrolment, Session
+from academy.models import AcademyPage
 from certificates.services import awaiting_certificate
 from courses.attempts import staff_assessments
-from courses.models import AssessmentAttempt
+from courses.models import AssessmentAttempt, Enrolment, Session
 from courses.services import required_modules
 
 from .reports import NetworkReportView, SessionProgressView, SessionsReportView

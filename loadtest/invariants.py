@@ -10,9 +10,8 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
 
-from academy.models import Enrolment, Session
 from certificates.models import Certificate
-from courses.models import AssessmentAttempt, Response
+from courses.models import AssessmentAttempt, Enrolment, Response, Session
 
 CENTS = Decimal("0.01")
 

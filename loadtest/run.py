@@ -171,8 +171,7 @@ def stop(process, name):
 def write_plan(path):
     """Officers for the simulated users (two tabs each), and the sessions they race for."""
     from academy.demo import DEMO_PASSWORD
-    from academy.models import Enrolment, Session
-    from courses.models import AssessmentPage, ModulePage, ModuleProgress
+    from courses.models import AssessmentPage, Enrolment, ModulePage, ModuleProgress, Session
     from home.demo_scale import scale_officers
 
     officers = []
@@ -289,9 +288,8 @@ def failures():
 
 def records(races):
     """What the load changes in the records, counted before and after it."""
-    from academy.models import Enrolment
     from certificates.models import Certificate
-    from courses.models import AssessmentAttempt, ModuleProgress
+    from courses.models import AssessmentAttempt, Enrolment, ModuleProgress
 
     raced = Enrolment.objects.filter(session__in=races)
     return {
@@ -382,7 +380,7 @@ def serve_and_load():
     port = PORT or free_port()
     gunicorn = [
         str(BIN / "gunicorn"),
-        "academy.wsgi",
+        "config.wsgi",
         "--workers",
         str(WORKERS),
         "--bind",

@@ -5,7 +5,7 @@ Everything else comes from the environment as in production (``loadtest/run.py``
 front). Never used to serve anyone but the load test's own clients.
 """
 
-from academy.settings.production import *  # noqa: F403
+from config.settings.production import *  # noqa: F403
 
 # Cookies marked Secure never travel back over plain HTTP: sign-in and CSRF would fail.
 SESSION_COOKIE_SECURE = False

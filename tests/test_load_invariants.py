@@ -2,10 +2,9 @@
 
 import pytest
 
-from academy.models import Enrolment, Session
-from academy.services import enrol
 from courses.attempts import save_answers, start_attempt, submit_attempt
-from courses.models import AssessmentAttempt, AssessmentPage, Response
+from courses.models import AssessmentAttempt, AssessmentPage, Enrolment, Response, Session
+from courses.services import enrol
 from loadtest.invariants import SavedAnswer, check_invariants
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course

@@ -24,7 +24,7 @@ def run_check(**env):
             "DATABASE_CACHE",
         }
     }
-    environment.update(DJANGO_SETTINGS_MODULE="academy.settings.production")
+    environment.update(DJANGO_SETTINGS_MODULE="config.settings.production")
     environment.update({"DATABASE_CACHE": "true", **env})
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -128,7 +128,7 @@ def test_production_answers_securely(tmp_path):
         }
     }
     environment.update(
-        DJANGO_SETTINGS_MODULE="academy.settings.production",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
         DATABASE_CACHE="true",
         SECRET_KEY="y" * 20 + "-production-like-secret-key-for-the-probe",
         ALLOWED_HOSTS="academy.example",
@@ -181,7 +181,7 @@ def test_the_public_address_in_links_comes_from_the_environment():
         key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"
     }
     environment.update(
-        DJANGO_SETTINGS_MODULE="academy.settings.dev",
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
         WAGTAILADMIN_BASE_URL="http://127.0.0.1:8080",
     )
     result = subprocess.run(  # noqa: S603 (our own probe script, no outside input)

@@ -2,7 +2,7 @@
 `make demo` serves) on an SQLite file takes twenty tabs of one officer starting and then
 submitting the same assessment at once without a server error.
 
-Without the SQLite options of academy/settings/base.py (WAL, busy timeout, IMMEDIATE
+Without the SQLite options of config/settings/base.py (WAL, busy timeout, IMMEDIATE
 transactions) this test fails: most of the forty requests answer 500, "database is locked".
 """
 
@@ -22,8 +22,8 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-from academy.services import enrol
 from courses.models import AssessmentPage
+from courses.services import enrol
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
 from tests.factories import UserFactory
@@ -54,7 +54,7 @@ def demo_server(database, media):
     port = free_port()
     environment = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "academy.settings.dev",
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         "DATABASE_URL": f"sqlite:///{database}",
         "MEDIA_ROOT": str(media),
         # The sessions were signed with the test settings' key.

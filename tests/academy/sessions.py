@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from academy.models import Session
+from courses.models import Session
 
 
 def make_session(academy, capacity=2, approval_required=False, days_ahead=30, length=1, **fields):

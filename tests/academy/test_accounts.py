@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from academy import accounts
 from academy.accounts import EmailConfirmationTokenGenerator
-from academy.models import Enrolment, Force, OfficerImport, User
+from academy.models import Force, OfficerImport, User
+from courses.models import Enrolment
 from tests.academy.sessions import make_session
 from tests.factories import ForceFactory, UserFactory
 

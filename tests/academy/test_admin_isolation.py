@@ -6,7 +6,8 @@ from wagtail.log_actions import log
 from wagtail.models import Page
 from wagtail.test.utils.form_data import querydict_from_html
 
-from academy.models import InformationPage, Session
+from academy.models import InformationPage
+from courses.models import Session
 from tests.academy.sessions import make_session
 
 

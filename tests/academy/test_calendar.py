@@ -9,8 +9,8 @@ from django.core import mail
 from django.urls import reverse
 from icalendar import Calendar
 
-from academy.models import Enrolment, Session
-from academy.services import cancel_session, enrol
+from courses.models import Enrolment, Session
+from courses.services import cancel_session, enrol
 from tests.academy.sessions import make_session
 from tests.academy.test_sessions import session_form
 from tests.courses.builders import build_course

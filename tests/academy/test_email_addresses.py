@@ -1,19 +1,16 @@
 """One mailbox, one account: addresses are stored in lower case, unique whatever their case,
 and a new address replaces the old one only once it is confirmed."""
 
-import importlib
 import re
 from html.parser import HTMLParser
 
 import pytest
-from django.apps import apps
 from django.core import mail
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from academy.accounts import sign_up
-from academy.models import Enrolment, User
-from tests.academy.sessions import make_session
+from academy.models import User
 from tests.concurrency import race_test, run_at_once
 from tests.factories import ForceFactory, UserFactory
 
@@ -90,27 +87,6 @@ def test_sign_in_picks_one_account_when_old_duplicates_differ_by_case(client, db
 
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(first.pk)
-
-
-def test_the_migration_keeps_one_account_per_address_and_flags_the_others(lisbon):
-    drop_the_unique_address_constraint()
-    keeper = UserFactory(email="ana@academy.example")
-    twin = UserFactory(email="twin@academy.example")
-    other = UserFactory(email="other@academy.example")
-    User.objects.filter(pk=twin.pk).update(email="ANA@academy.example")
-    User.objects.filter(pk=other.pk).update(email="Other@Academy.example")
-    Enrolment.objects.create(officer=twin, session=make_session(lisbon.academy))
-    migration = importlib.import_module("academy.migrations.0006_email_lowercase_unique")
-
-    migration.one_account_per_address(apps, None)
-
-    keeper.refresh_from_db()
-    twin.refresh_from_db()
-    other.refresh_from_db()
-    assert (keeper.email, keeper.is_active) == ("ana@academy.example", True)
-    assert (twin.email, twin.is_active) == (f"duplicate-{twin.pk}+ana@academy.example", False)
-    assert twin.enrolments.count() == 1
-    assert other.email == "other@academy.example"
 
 
 def test_the_admin_cannot_create_a_user_with_a_case_variant_of_a_taken_address(

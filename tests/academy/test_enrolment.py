@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from academy import services
-from academy.models import Enrolment
-from academy.services import EnrolmentRefused, decide, enrol, withdraw
+from courses.models import Enrolment
+from courses.services import EnrolmentRefused, decide, enrol, withdraw
 from tests.academy.sessions import make_session
 from tests.concurrency import meet_after, race_test, run_at_once
 from tests.factories import UserFactory

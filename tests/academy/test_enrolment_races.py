@@ -11,8 +11,8 @@ import threading
 from django.core import mail
 
 from academy import services
-from academy.models import Attendance, Enrolment, Session
-from academy.services import (
+from courses.models import Attendance, Enrolment, Session
+from courses.services import (
     EnrolmentRefused,
     cancel_session,
     complete,
@@ -21,7 +21,7 @@ from academy.services import (
     mark_attendance,
     withdraw,
 )
-from academy.signals import enrolment_completed
+from courses.signals import enrolment_completed
 from tests.academy.sessions import make_session
 from tests.concurrency import (
     MEETING_TIMEOUT,

@@ -4,10 +4,9 @@ officer's language, never to officers who opted out."""
 from django.core import mail
 from django.core.management import call_command
 
-from academy.services import complete, enrol
 from certificates.services import issue_certificate
 from courses.models import ModulePage
-from courses.services import complete_module
+from courses.services import complete, complete_module, enrol
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
 from tests.factories import UserFactory

@@ -6,7 +6,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from wagtail.models import Page
 
-from academy.models import AcademyPage, Enrolment
+from academy.models import AcademyPage
+from courses.models import Enrolment
 from courses.services import learning_record
 
 CITIES = ["brussels", "lisbon", "madrid", "nice"]
@@ -183,7 +184,7 @@ def test_seed_demo_at_a_small_scale_builds_what_it_promises(demo):
 
 
 def test_the_large_network_never_gives_more_places_than_a_session_has(small_network):
-    from academy.models import Session
+    from courses.models import Session
     from home.demo_scale import scale_officers
 
     used = Enrolment.objects.filter(officer__in=scale_officers()).values("session")

@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from academy.models import Attendance, Enrolment, Session
-from academy.notifications import session_calendar
-from academy.services import enrol
+from courses.models import Attendance, Enrolment, Session
+from courses.notifications import session_calendar
+from courses.services import enrol
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
 from tests.factories import UserFactory

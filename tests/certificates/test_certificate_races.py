@@ -1,8 +1,8 @@
 """Certificates under concurrent requests: a revocation and a reissue of one certificate."""
 
-from academy.services import complete, enrol
 from certificates.models import Certificate
 from certificates.services import CertificateRefused, issue_certificate, reissue, revoke
+from courses.services import complete, enrol
 from tests.academy.sessions import make_session
 from tests.concurrency import meeting_before_saving, race_test, run_at_once
 from tests.factories import UserFactory

@@ -15,11 +15,11 @@ from django.urls import reverse
 from pypdf import PdfReader
 from xhtml2pdf.config.resources import ResourceAccessError
 
-from academy.models import Enrolment
-from academy.services import complete, enrol
 from certificates import rendering
 from certificates.models import Certificate, CertificateTemplate, CertificateText, SerialCounter
 from certificates.services import CertificateRefused, issue_certificate, reissue, revoke
+from courses.models import Enrolment
+from courses.services import complete, enrol
 from tests.academy.sessions import make_session
 from tests.concurrency import race_test, run_at_once
 from tests.factories import UserFactory, signature_upload

@@ -97,14 +97,14 @@ def test_pdf_and_signature_names_say_nothing_and_cannot_be_guessed(lisbon):
 def site_urls(request, settings):
     """The site's URLs as served, and with DEBUG on, when academy/urls.py adds the media
     files' addresses (the old home of the PDFs)."""
-    import academy.urls
+    import config.urls
 
     settings.DEBUG = request.param
-    importlib.reload(academy.urls)
+    importlib.reload(config.urls)
     clear_url_caches()
     yield request.param
     settings.DEBUG = False
-    importlib.reload(academy.urls)
+    importlib.reload(config.urls)
     clear_url_caches()
 
 
@@ -404,7 +404,7 @@ def test_a_site_without_a_private_storage_fails_the_system_checks(settings):
 
 
 def test_production_can_keep_the_private_files_in_a_private_bucket(monkeypatch):
-    from academy.settings.base import private_storage
+    from config.settings.base import private_storage
 
     monkeypatch.setenv("PRIVATE_STORAGE_BACKEND", "s3")
     monkeypatch.setenv("PRIVATE_STORAGE_BUCKET", "academy-private")
@@ -423,7 +423,7 @@ def test_production_can_keep_the_private_files_in_a_private_bucket(monkeypatch):
 def test_an_unknown_private_storage_backend_stops_the_settings(monkeypatch):
     from django.core.exceptions import ImproperlyConfigured
 
-    from academy.settings.base import private_storage
+    from config.settings.base import private_storage
 
     monkeypatch.setenv("PRIVATE_STORAGE_BACKEND", "public")
 

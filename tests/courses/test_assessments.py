@@ -12,8 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from academy.models import Enrolment
-from academy.services import enrol
 from courses.attempts import (
     AttemptRefused,
     choice_points,
@@ -22,8 +20,15 @@ from courses.attempts import (
     start_attempt,
     submit_attempt,
 )
-from courses.models import AssessmentAttempt, AssessmentPage, Choice, ModulePage, Question
-from courses.services import complete_module
+from courses.models import (
+    AssessmentAttempt,
+    AssessmentPage,
+    Choice,
+    Enrolment,
+    ModulePage,
+    Question,
+)
+from courses.services import complete_module, enrol
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course, publish
 from tests.factories import UserFactory

@@ -14,7 +14,6 @@ from decimal import Decimal
 from django.http import QueryDict
 from django.utils import timezone
 
-from academy.services import enrol
 from courses import attempts
 from courses.attempts import (
     StaleAnswers,
@@ -26,6 +25,7 @@ from courses.attempts import (
     submit_attempt,
 )
 from courses.models import AssessmentAttempt, AssessmentPage, Question
+from courses.services import enrol
 from tests.academy.sessions import make_session
 from tests.concurrency import (
     MEETING_TIMEOUT,

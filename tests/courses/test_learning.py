@@ -7,11 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from academy.models import Enrolment
-from academy.services import enrol
-from academy.signals import enrolment_completed
-from courses.models import ModulePage, ModuleProgress
-from courses.services import record_heartbeat
+from courses.models import Enrolment, ModulePage, ModuleProgress
+from courses.services import enrol, record_heartbeat
+from courses.signals import enrolment_completed
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
 from tests.factories import UserFactory

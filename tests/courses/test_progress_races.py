@@ -1,9 +1,8 @@
 """Module progress under concurrent requests (two tabs, a double click)."""
 
-from academy.services import enrol
 from courses import services
 from courses.models import ModulePage, ModuleProgress
-from courses.services import complete_module, record_visit
+from courses.services import complete_module, enrol, record_visit
 from tests.academy.sessions import make_session
 from tests.concurrency import meet_after, race_test, run_at_once
 from tests.courses.builders import build_course

@@ -9,8 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from academy.models import Session
-from courses.models import CoursePage, ModulePage
+from courses.models import CoursePage, ModulePage, Session
 
 from .conftest import sign_in
 

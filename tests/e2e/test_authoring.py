@@ -10,10 +10,18 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from academy.models import AcademyPage, Enrolment, Session, User
-from academy.services import mark_attendance
+from academy.models import AcademyPage, User
 from certificates.models import Certificate
-from courses.models import AssessmentPage, Choice, CoursePage, ModulePage, Question
+from courses.models import (
+    AssessmentPage,
+    Choice,
+    CoursePage,
+    Enrolment,
+    ModulePage,
+    Question,
+    Session,
+)
+from courses.services import mark_attendance
 
 from .conftest import RESULTS, sign_in
 

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Locale
 
-from academy.services import enrol, onboard_city
+from academy.services import onboard_city
 from courses.models import CoursePage, ModulePage, Theme
+from courses.services import enrol
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course, publish
 

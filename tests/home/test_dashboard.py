@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from academy.services import complete, enrol
+from courses.services import complete, enrol
 from tests.academy.sessions import make_session
 from tests.factories import UserFactory
 

@@ -6,8 +6,8 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from academy.services import enrol
 from courses.models import ModulePage
+from courses.services import enrol
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course, publish
 

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from academy.services import enrol
 from courses.attempts import start_attempt, submit_attempt
 from courses.models import AssessmentPage, ModulePage, Question
+from courses.services import enrol
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
 from tests.factories import UserFactory

@@ -12,9 +12,9 @@ from pypdf import PdfReader
 from wagtail.log_actions import log
 
 from academy.exports import AcademyReportView
-from academy.services import enrol
 from courses.blocks import VideoBlock
 from courses.models import AssessmentPage, ModulePage
+from courses.services import enrol
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
 from tests.factories import UserFactory

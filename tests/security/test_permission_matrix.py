@@ -4,11 +4,11 @@ data. The data all belongs to Lisbon; Madrid's coordinator is the other city."""
 import pytest
 from django.urls import reverse
 
-from academy.services import complete, enrol
 from certificates.models import CertificateTemplate, Signatory
 from certificates.services import issue_certificate
 from courses.attempts import start_attempt, submit_attempt
 from courses.models import AssessmentPage, CoursePage
+from courses.services import complete, enrol
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
 from tests.factories import UserFactory, signature_upload

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from academy.notifications import remind_sessions_starting
+from courses.notifications import remind_sessions_starting
 from courses.services import remind_modules_left
 
 

@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .models import Enrolment, Session
-from .notifications import session_calendar
-from .services import EnrolmentRefused, enrol, withdraw
+from courses.models import Enrolment, Session
+from courses.notifications import session_calendar
+from courses.services import EnrolmentRefused, enrol, withdraw
 
 
 def session_detail(request, pk):

@@ -7,10 +7,9 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from academy import account_views
-from academy import public_views as session_views
 from academy.views import AdminLogoutView
 from certificates import views as certificate_views
-from courses import attempt_views
+from courses import attempt_views, session_views
 from courses import public_views as learning_views
 from home import views as home_views
 

@@ -11,18 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.actions.copy_page import CopyPageAction
 
-from academy.models import AcademyPage, Enrolment, Session
-from academy.notifications import remind
-from academy.services import EnrolmentRefused, attended_every_day, complete
-
-from .attempts import result
-from .models import (
+from academy.models import AcademyPage
+from courses.attempts import result
+from courses.models import (
     AssessmentAttempt,
     AssessmentPage,
     CoursePage,
+    Enrolment,
     ModulePage,
     ModuleProgress,
+    Session,
 )
+from courses.notifications import remind
+from courses.services.enrolment import EnrolmentRefused, attended_every_day, complete
 
 # A heartbeat credits the time since the previous one, up to this; a longer gap means
 # the officer was away, and is not counted at all.

@@ -120,7 +120,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-ROOT_URLCONF = "academy.urls"
+ROOT_URLCONF = "config.urls"
 
 TEMPLATES = [
     {
@@ -139,7 +139,7 @@ TEMPLATES = [
     },
 ]
 
-WSGI_APPLICATION = "academy.wsgi.application"
+WSGI_APPLICATION = "config.wsgi.application"
 
 # SQLite is the embedded default; production and CI set DATABASE_URL (PostgreSQL).
 DATABASES = {
@@ -185,9 +185,9 @@ LANGUAGES = [
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [PROJECT_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "academy" / "locale"]
 TIME_ZONE = "Europe/Brussels"
-FORMAT_MODULE_PATH = ["academy.formats"]
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -135,7 +135,7 @@ def session_calendar(session, *, cancelled=False, officer=None):
 @task()
 def notify_officer(enrolment_id, event):
     """Send the officer the email for an event of their enrolment (see ``SUBJECTS``)."""
-    from .models import Enrolment
+    from courses.models import Enrolment
 
     enrolment = Enrolment.objects.select_related("officer", "session__academy").get(pk=enrolment_id)
     officer, session = enrolment.officer, enrolment.session
@@ -180,7 +180,7 @@ def remind(enrolment, kind, key=None, **details):
 
     Returns True if a reminder is sent now.
     """
-    from .models import Reminder
+    from courses.models import Reminder
 
     if not enrolment.officer.reminders:
         return False
@@ -193,7 +193,7 @@ def remind(enrolment, kind, key=None, **details):
 @task()
 def send_reminder(enrolment_id, kind, details):
     """The reminder email, in the officer's language (``REMINDER_SUBJECTS`` lists the kinds)."""
-    from .models import Enrolment
+    from courses.models import Enrolment
 
     enrolment = Enrolment.objects.select_related("officer", "session__academy").get(pk=enrolment_id)
     officer, session = enrolment.officer, enrolment.session
@@ -225,7 +225,7 @@ def send_reminder(enrolment_id, kind, details):
 
 def remind_sessions_starting(days):
     """Remind every officer with a place in a session that starts in ``days`` days."""
-    from .models import Enrolment
+    from courses.models import Enrolment
 
     starts_on = timezone.localdate() + datetime.timedelta(days=days)
     sent = 0
