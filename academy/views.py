@@ -2,23 +2,18 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_lazy, ngettext
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView
 from wagtail.admin.views import account as wagtail_account
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from courses.models import Attendance, Enrolment, Session
-from courses.services import EnrolmentRefused, cancel_session, decide_many, mark_attendance
-
 from .accounts import IMPORT_COLUMNS, ImportRejected, forces_for_import, import_officers
-from .forms import CancelSessionForm, EnrolmentDecisionForm, OfficerImportForm, OnboardCityForm
-from .models import AcademyPage, OfficerImport
+from .forms import OfficerImportForm, OnboardCityForm
+from .models import OfficerImport
 from .services import onboard_city
 
 
@@ -77,170 +72,6 @@ class OnboardCityView(WagtailAdminTemplateMixin, FormView):
                 % {"city": data["city"]},
             )
         return redirect("wagtailadmin_explore", result.academy.pk)
-
-
-def staff_session(user, pk, *, coordinators_only=False):
-    """A session of the user's own academies; anything else is a 404."""
-    sessions = Session.objects.for_staff(user)
-    if coordinators_only and not user.is_superuser:
-        sessions = sessions.filter(academy__in=AcademyPage.objects.coordinated_by(user))
-    return get_object_or_404(sessions.select_related("academy", "course"), pk=pk)
-
-
-class SessionAdminMixin(WagtailAdminTemplateMixin):
-    """An admin page about one session of the user's city."""
-
-    coordinators_only = False
-    header_icon = "date"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.session = staff_session(
-            request.user, kwargs["pk"], coordinators_only=self.coordinators_only
-        )
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_subtitle(self):
-        return str(self.session)
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": gettext("Home")},
-            {"url": reverse("sessions:index"), "label": gettext("Sessions")},
-            {"url": reverse("sessions:edit", args=[self.session.pk]), "label": str(self.session)},
-            # The last item is all a collapsed trail shows: it names the session too.
-            {"url": "", "label": self.page_title, "sublabel": self.get_page_subtitle()},
-        ]
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(session=self.session, **kwargs)
-
-
-class SessionEnrolmentsView(SessionAdminMixin, FormView):
-    """Who is enrolled in a session; coordinators approve or reject requests, one or many."""
-
-    template_name = "academy/admin/session_enrolments.html"
-    form_class = EnrolmentDecisionForm
-    page_title = gettext_lazy("Enrolments")
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "session": self.session}
-
-    @cached_property
-    def can_decide(self):
-        """Only coordinators of the session's academy (and network admins) decide."""
-        user = self.request.user
-        return user.is_superuser or (
-            AcademyPage.objects.coordinated_by(user).filter(pk=self.session.academy_id).exists()
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["enrolments"] = self.session.enrolments.select_related("officer__force")
-        context["can_decide"] = self.can_decide
-        return context
-
-    def form_valid(self, form):
-        if not self.can_decide:
-            raise PermissionDenied
-        data = form.cleaned_data
-        decided, refused = decide_many(
-            data["enrolments"], approve=data["decision"] == "approve", reason=data["reason"].strip()
-        )
-        if decided:
-            messages.success(
-                self.request,
-                ngettext("%(count)d request decided.", "%(count)d requests decided.", len(decided))
-                % {"count": len(decided)},
-            )
-        for enrolment, why in refused:
-            messages.error(self.request, f"{enrolment.officer}: {why}")
-        return redirect("academy_session_enrolments", self.session.pk)
-
-
-class SessionAttendanceView(SessionAdminMixin, TemplateView):
-    """The attendance register: each officer with a place, present or absent on each day,
-    a week at a time (the week of today while the session runs)."""
-
-    template_name = "academy/admin/session_attendance.html"
-    page_title = gettext_lazy("Attendance register")
-    days_per_page = 7
-
-    def week(self, number):
-        """A page of the session's days; a session of any length is cut into weeks."""
-        weeks = Paginator(self.session.days(), self.days_per_page)
-        if number is None:
-            today = timezone.localdate()
-            if today in self.session.days():
-                number = (today - self.session.starts_on).days // self.days_per_page + 1
-        return weeks.get_page(number)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        week = self.week(self.request.GET.get("p"))
-        days = week.object_list
-        enrolments = self.session.enrolments.filter(state__in=Enrolment.ACTIVE).select_related(
-            "officer"
-        )
-        marks = {
-            (mark.enrolment_id, mark.day): mark.present
-            for mark in Attendance.objects.filter(
-                enrolment__session=self.session, day__range=(days[0], days[-1])
-            )
-        }
-        context["week"] = week
-        context["elided_page_range"] = week.paginator.get_elided_page_range(week.number)
-        context["days"] = days
-        context["rows"] = [
-            (enrolment, [(day, marks.get((enrolment.pk, day))) for day in days])
-            for enrolment in enrolments
-        ]
-        return context
-
-    def post(self, request, *args, **kwargs):
-        if not self.session.takes_attendance:
-            raise PermissionDenied
-        answers = {"present": True, "absent": False, "": None}
-        week = self.week(request.POST.get("p"))
-        marks = {}
-        for enrolment in self.session.enrolments.all():
-            for day in week.object_list:
-                value = request.POST.get(f"mark-{enrolment.pk}-{day:%Y-%m-%d}")
-                if value is not None and value in answers:
-                    marks[(enrolment.pk, day)] = answers[value]
-        try:
-            mark_attendance(self.session, marks, by=request.user)
-        except EnrolmentRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, gettext("Attendance saved."))
-        url = reverse("academy_session_attendance", args=[self.session.pk])
-        return redirect(f"{url}?p={week.number}")
-
-
-class CancelSessionView(SessionAdminMixin, FormView):
-    """A coordinator cancels a session; the officers enrolled or waiting get an email."""
-
-    template_name = "wagtailadmin/generic/form.html"
-    form_class = CancelSessionForm
-    page_title = gettext_lazy("Cancel session")
-    coordinators_only = True
-
-    def form_valid(self, form):
-        try:
-            cancel_session(self.session, reason=form.cleaned_data["reason"].strip())
-        except EnrolmentRefused as refusal:
-            messages.error(self.request, str(refusal))
-        else:
-            messages.success(
-                self.request, gettext("The session is cancelled; its officers are told.")
-            )
-        return redirect("sessions:edit", self.session.pk)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["action_url"] = self.request.path
-        context["submit_button_label"] = gettext("Cancel the session")
-        return context
 
 
 class OfficerImportView(WagtailAdminTemplateMixin, FormView):

@@ -7,20 +7,16 @@ from wagtail.admin.views.account import BaseSettingsPanel
 from wagtail.permissions import register_permission_policy
 
 from courses.models import Session
+from courses.session_admin import CancelSessionView, SessionAttendanceView, SessionEnrolmentsView
+from courses.viewsets import CitySessionPermissionPolicy
 
 from .admin_access import RoleMenuItem, is_coordinator_somewhere, is_network_admin
 from .forms import AccountEmailForm
 from .media_api import CityDocumentsAPIViewSet, CityImagesAPIViewSet
 from .models import AcademyPage, User
 from .page_chooser import only_choosable_pages
-from .views import (
-    CancelSessionView,
-    OfficerImportView,
-    OnboardCityView,
-    SessionAttendanceView,
-    SessionEnrolmentsView,
-)
-from .viewsets import CitySessionPermissionPolicy, ForceViewSet, SessionViewSet
+from .views import OfficerImportView, OnboardCityView
+from .viewsets import ForceViewSet
 
 register_permission_policy(Session, CitySessionPermissionPolicy(Session))
 
@@ -28,11 +24,6 @@ register_permission_policy(Session, CitySessionPermissionPolicy(Session))
 @hooks.register("register_admin_viewset")
 def register_force_viewset():
     return ForceViewSet("forces")
-
-
-@hooks.register("register_admin_viewset")
-def register_session_viewset():
-    return SessionViewSet("sessions")
 
 
 hooks.register("construct_page_chooser_queryset", only_choosable_pages)

@@ -134,7 +134,6 @@ def run():
     from django.utils import translation
 
     from academy.services import onboard_city
-    from certificates.demo import seed_certificate_templates
     from certificates.models import Certificate, CertificateBatch
     from certificates.services import (
         build_snapshot,
@@ -144,6 +143,7 @@ def run():
         verification_url,
     )
     from courses.models import Enrolment
+    from home.demo.certificates import seed_certificate_templates
     from tests.academy.sessions import make_session
     from tests.factories import UserFactory
 

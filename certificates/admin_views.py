@@ -16,8 +16,8 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.permissions import policy_registry
 
-from academy.views import staff_session
 from courses.models import Enrolment
+from courses.session_admin import staff_session
 
 from .forms import RevokeForm
 from .models import Certificate, CertificateTemplate, Signatory

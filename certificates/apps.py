@@ -7,6 +7,8 @@ class CertificatesConfig(AppConfig):
 
     name = "certificates"
     verbose_name = _("Certificates")
+    # Its public pages are mounted by the site's include("academy.urls").
+    academy_public_urls = True
 
     def ready(self):
         from . import receivers  # noqa: F401

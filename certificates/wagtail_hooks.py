@@ -1,11 +1,29 @@
-from django.urls import path
+from collections import Counter
+
+from django.db.models import Count, Max, Q
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from academy.admin_access import require_coordinator
+from academy.admin_access import (
+    RoleMenuItem,
+    is_network_admin,
+    is_staff_somewhere,
+    network_admins_only,
+    report_paths,
+    require_coordinator,
+    require_staff,
+)
 from academy.models import AcademyPage
+from certificates.reports import NetworkReportView, SessionProgressView, SessionsReportView
+from certificates.services import awaiting_certificate
+from courses.attempts import staff_assessments
+from courses.models import AssessmentAttempt, Enrolment, Session
+from courses.services import required_modules
 
 from .admin_views import (
     CertificatePDFView,
@@ -57,3 +75,120 @@ def session_certificates_link(user, session):
     ):
         return [(_("Certificates"), "certificates_admin_session", "doc-full-inverse", 45)]
     return []
+
+
+DASHBOARD_SESSIONS = 8
+
+
+def with_progress(sessions):
+    """Set ``progress`` on each course session: the share of its officers' required modules
+    done (in %). Two queries for any number of sessions."""
+    learning = Enrolment.objects.filter(session__in=sessions, state__in=Enrolment.ACTIVE)
+    officers = Counter(learning.values_list("session", flat=True))
+    done = Counter(
+        learning.filter(
+            module_progress__completed_at__isnull=False, module_progress__module__required=True
+        ).values_list("session", flat=True)
+    )
+    required = required_modules([s.course for s in sessions if s.course_id])
+    for session in sessions:
+        total = officers[session.pk] * required.get(session.course_id, 0)
+        session.progress = round(100 * done[session.pk] / total) if total else None
+
+
+class DashboardPanel(Component):
+    """What staff have to do: requests to decide, answers to grade, certificates to issue,
+    and the coming sessions with how full they are."""
+
+    name = "academy_dashboard"
+    order = 40
+    template_name = "certificates/admin/dashboard_panel.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        user = self.user
+        coordinated = AcademyPage.objects.coordinated_by(user)
+        sessions = list(
+            Session.objects.for_staff(user)
+            .filter(ends_on__gte=timezone.localdate(), cancelled_at__isnull=True)
+            .with_places_taken()
+            .annotate(waiting=Count("enrolments", filter=Q(enrolments__state="requested")))
+            .select_related("academy", "course")
+            .order_by("starts_on")[:DASHBOARD_SESSIONS]
+        )
+        with_progress(sessions)
+        if user.is_superuser:
+            requested = Enrolment.objects.all()
+        else:
+            requested = Enrolment.objects.filter(session__academy__in=coordinated)
+        # One query however many sessions: how many officers, in how many sessions, and
+        # which session when there is only one (its certificates page is then one click away).
+        to_certify = awaiting_certificate(requested).aggregate(
+            officers=Count("pk"),
+            sessions=Count("session", distinct=True),
+            session=Max("session"),
+        )
+        return {
+            "coordinator": user.is_superuser or coordinated.exists(),
+            "sessions": sessions,
+            "waiting": requested.filter(state=Enrolment.State.REQUESTED).count(),
+            "to_certify": to_certify["officers"],
+            "to_certify_session": to_certify["session"] if to_certify["sessions"] == 1 else None,
+            "to_grade": AssessmentAttempt.objects.filter(
+                assessment__in=staff_assessments(user), state=AssessmentAttempt.State.SUBMITTED
+            ).count(),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_dashboard_panel(request, panels):
+    user = request.user
+    if user.is_superuser or AcademyPage.objects.staffed_by(user).exists():
+        panels.append(DashboardPanel(user))
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return [
+        *report_paths(
+            "sessions/<int:pk>/progress/",
+            SessionProgressView,
+            "home_session_progress",
+            require_staff,
+        ),
+        *report_paths(
+            "reports/sessions/", SessionsReportView, "home_sessions_report", require_staff
+        ),
+        *report_paths(
+            "reports/network/", NetworkReportView, "home_network_report", network_admins_only
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_sessions_report_menu_item():
+    return RoleMenuItem(
+        _("Sessions"),
+        reverse("home_sessions_report"),
+        icon_name="date",
+        order=705,
+        role=is_staff_somewhere,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_network_report_menu_item():
+    return RoleMenuItem(
+        _("Network"),
+        reverse("home_network_report"),
+        icon_name="globe",
+        order=710,
+        role=is_network_admin,
+    )
+
+
+@hooks.register("register_session_admin_links")
+def session_progress_link(user, session):
+    return [(_("Progress"), "home_session_progress", "table", 35)]

@@ -8,9 +8,6 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from academy import account_views
 from academy.views import AdminLogoutView
-from certificates import views as certificate_views
-from courses import attempt_views, session_views
-from courses import public_views as learning_views
 from home import views as home_views
 
 urlpatterns = [
@@ -76,24 +73,6 @@ urlpatterns += i18n_patterns(
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("catalogue/", home_views.catalogue, name="catalogue"),
-    path("sessions/<int:pk>/", session_views.session_detail, name="session_detail"),
-    path("sessions/<int:pk>/session.ics", session_views.session_ics, name="session_ics"),
-    path("sessions/<int:pk>/enrol/", session_views.enrol_in_session, name="session_enrol"),
-    path(
-        "sessions/<int:pk>/withdraw/", session_views.withdraw_from_session, name="session_withdraw"
-    ),
-    path("modules/<int:pk>/done/", learning_views.mark_module_done, name="module_done"),
-    path("modules/<int:pk>/heartbeat/", learning_views.module_heartbeat, name="module_heartbeat"),
-    path("assessments/<int:pk>/start/", attempt_views.start, name="attempt_start"),
-    path("attempts/<int:pk>/", attempt_views.attempt_page, name="attempt"),
-    path("attempts/<int:pk>/save/", attempt_views.save, name="attempt_save"),
-    path("attempts/<int:pk>/submit/", attempt_views.submit, name="attempt_submit"),
-    path("attempts/<int:pk>/review/", attempt_views.review, name="attempt_review"),
-    path("my-learning/", home_views.my_learning, name="my_learning"),
-    path("my-learning/transcript.pdf", home_views.transcript, name="transcript"),
-    path("certificates/verify/", certificate_views.verify_form, name="certificate_verify_form"),
-    path("certificates/verify/<str:code>/", certificate_views.verify, name="certificate_verify"),
-    path("certificates/<int:pk>/pdf/", certificate_views.download, name="certificate_download"),
+    path("", include("academy.urls")),
     path("", include(wagtail_urls)),
 )

@@ -149,11 +149,11 @@ def notify_officer(enrolment_id, event):
         }
         message = EmailMultiAlternatives(
             subject=SUBJECTS[event](session.title),
-            body=render_to_string("academy/email/enrolment.txt", context),
+            body=render_to_string("courses/email/enrolment.txt", context),
             to=[officer.email],
         )
         message.attach_alternative(
-            render_to_string("academy/email/enrolment.html", context), "text/html"
+            render_to_string("courses/email/enrolment.html", context), "text/html"
         )
         # A change updates the event in the calendars of officers with a place only: the
         # others never got it, and have no place to keep free.
@@ -210,11 +210,11 @@ def send_reminder(enrolment_id, kind, details):
         }
         message = EmailMultiAlternatives(
             subject=REMINDER_SUBJECTS[kind](session.title),
-            body=render_to_string("academy/email/reminder.txt", context),
+            body=render_to_string("courses/email/reminder.txt", context),
             to=[officer.email],
         )
         message.attach_alternative(
-            render_to_string("academy/email/reminder.html", context), "text/html"
+            render_to_string("courses/email/reminder.html", context), "text/html"
         )
         if kind == "session_starts":
             message.attach(

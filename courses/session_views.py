@@ -24,7 +24,7 @@ def session_detail(request, pk):
     is_open = Session.objects.open_for_enrolment().filter(pk=session.pk).exists()
     return render(
         request,
-        "academy/session_detail.html",
+        "courses/session_detail.html",
         {"session": session, "course": course, "enrolment": enrolment, "is_open": is_open},
     )
 

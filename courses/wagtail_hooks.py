@@ -4,8 +4,14 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from academy.admin_access import RoleMenuItem, is_staff_somewhere, report_paths, require_staff
+from academy.admin_access import (
+    RoleMenuItem,
+    is_staff_somewhere,
+    report_paths,
+    require_staff,
+)
 from academy.models import AcademyPage
+from courses.viewsets import SessionViewSet
 
 from .assessment_admin import (
     AssessmentResultsView,
@@ -97,3 +103,8 @@ def register_network_courses_menu_item():
         order=250,
         role=coordinates_an_academy,
     )
+
+
+@hooks.register("register_admin_viewset")
+def register_session_viewset():
+    return SessionViewSet("sessions")

@@ -170,9 +170,9 @@ def stop(process, name):
 
 def write_plan(path):
     """Officers for the simulated users (two tabs each), and the sessions they race for."""
-    from academy.demo import DEMO_PASSWORD
     from courses.models import AssessmentPage, Enrolment, ModulePage, ModuleProgress, Session
-    from home.demo_scale import scale_officers
+    from home.demo.network import DEMO_PASSWORD
+    from home.demo.scale import scale_officers
 
     officers = []
     for officer in scale_officers().order_by("email")[: max(1, USERS // 2)]:
@@ -304,7 +304,7 @@ def records(races):
 
 
 def records_figures(races, before):
-    from home.demo_scale import scale_officers
+    from home.demo.scale import scale_officers
 
     after = records(races)
     places = sum(capacity for capacity, _free in races.values())

@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from certificates.reports import SessionProgressView
 from courses.models import Enrolment, ModulePage, ModuleProgress
 from courses.services import enrol
-from home.reports import SessionProgressView
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
 from tests.factories import ForceFactory, UserFactory

@@ -137,7 +137,7 @@ def small_network(demo):
 
 def large_network_counts():
     from courses.models import AssessmentAttempt, CoursePage, ModulePage, ModuleProgress
-    from home.demo_scale import scale_officers
+    from home.demo.scale import scale_officers
 
     officers = scale_officers()
     enrolments = Enrolment.objects.filter(officer__in=officers)
@@ -154,7 +154,7 @@ def large_network_counts():
 
 
 def test_a_scale_promises_figures_that_grow_linearly():
-    from home.demo_scale import NetworkSize
+    from home.demo.scale import NetworkSize
 
     figures = {
         scale: (size.courses, size.modules, size.officers, size.progress_rows)
@@ -166,7 +166,7 @@ def test_a_scale_promises_figures_that_grow_linearly():
 
 def test_seed_demo_at_a_small_scale_builds_what_it_promises(demo):
     from courses.models import CoursePage, ModulePage
-    from home.demo_scale import NetworkSize
+    from home.demo.scale import NetworkSize
 
     demo_courses, demo_modules = CoursePage.objects.count(), ModulePage.objects.count()
     size = NetworkSize.at(SMALL_SCALE)
@@ -185,7 +185,7 @@ def test_seed_demo_at_a_small_scale_builds_what_it_promises(demo):
 
 def test_the_large_network_never_gives_more_places_than_a_session_has(small_network):
     from courses.models import Session
-    from home.demo_scale import scale_officers
+    from home.demo.scale import scale_officers
 
     used = Enrolment.objects.filter(officer__in=scale_officers()).values("session")
     sessions = Session.objects.with_places_taken().filter(pk__in=used)
@@ -215,7 +215,7 @@ def test_seed_demo_at_another_scale_says_why_it_stops(small_network):
 
 
 def test_an_officer_of_the_large_network_signs_in_and_follows_their_course(small_network, client):
-    from home.demo_scale import scale_officers
+    from home.demo.scale import scale_officers
 
     officer = scale_officers().order_by("email").first()
     enrolment = Enrolment.objects.get(officer=officer, state="approved")

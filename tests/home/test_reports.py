@@ -8,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from certificates.reports import ProgressRows, SessionProgressView
 from certificates.services import issue_certificate
 from courses.models import ModulePage
 from courses.services import complete, complete_module, enrol, record_visit
-from home.reports import ProgressRows, SessionProgressView
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
 from tests.factories import UserFactory

@@ -2,13 +2,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
-from academy.demo import DEMO_PASSWORD, demo_logins, seed_network
 from academy.mail import mail_settings
 from academy.models import AcademyPage
-from certificates.demo import seed_certificate_templates
-from courses.demo import seed_courses, seed_sessions
 from courses.models import CoursePage
-from home.demo_scale import OFFICER_DOMAIN, NetworkAlreadyBuilt, seed_network_at_scale
+from home.demo.certificates import seed_certificate_templates
+from home.demo.courses import seed_courses, seed_sessions
+from home.demo.network import DEMO_PASSWORD, demo_logins, seed_network
+from home.demo.scale import OFFICER_DOMAIN, NetworkAlreadyBuilt, seed_network_at_scale
 
 # Demo officers have made-up addresses: the enrolment emails the demo causes stay unsent.
 UNSENT = "django.core.mail.backends.dummy.EmailBackend"

@@ -1,6 +1,6 @@
 """Demo certificate templates: each academy signs its certificates in its own words."""
 
-from .models import CertificateTemplate, CertificateText, Signatory
+from certificates.models import CertificateTemplate, CertificateText, Signatory
 
 # Director and head of training of each demo academy, and the accent of its certificates.
 SIGNATORIES = {

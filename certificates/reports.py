@@ -20,7 +20,6 @@ from wagtail.admin.ui.tables import Column
 from academy.charts import bar_chart
 from academy.exports import AcademyReportView
 from academy.models import AcademyPage
-from academy.views import staff_session
 from certificates.models import Certificate
 from courses.attempts import result
 from courses.models import (
@@ -34,6 +33,7 @@ from courses.models import (
     Session,
     Theme,
 )
+from courses.session_admin import staff_session
 
 
 def _minutes(seconds):
@@ -76,7 +76,7 @@ class SessionProgressView(AcademyReportView):
     header_icon = "table"
     index_url_name = "home_session_progress"
     index_results_url_name = "home_session_progress_results"
-    results_template_name = "home/admin/session_progress_results.html"
+    results_template_name = "certificates/admin/session_progress_results.html"
     export_filename = "session-progress"
     paginate_by = 100
 
@@ -221,7 +221,7 @@ class NetworkReportView(AcademyReportView):
     header_icon = "globe"
     index_url_name = "home_network_report"
     index_results_url_name = "home_network_report_results"
-    results_template_name = "home/admin/network_report_results.html"
+    results_template_name = "certificates/admin/network_report_results.html"
     export_filename = "network-report"
     list_export = [
         "academy",
@@ -320,7 +320,7 @@ class SessionsReportView(AcademyReportView):
     header_icon = "date"
     index_url_name = "home_sessions_report"
     index_results_url_name = "home_sessions_report_results"
-    results_template_name = "home/admin/sessions_report_results.html"
+    results_template_name = "certificates/admin/sessions_report_results.html"
     export_filename = "sessions-report"
     filterset_class = SessionFilterSet
     list_export = [

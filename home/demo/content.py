@@ -1,6 +1,6 @@
 """Demo courses of the founding academies, as their trainers would write them.
 
-Plain data, read by ``courses.demo``: courses by academy code, each with its modules
+Plain data, read by ``home.demo.courses``: courses by academy code, each with its modules
 (StreamField blocks as ``(type, value)`` pairs) and its assessment.
 """
 

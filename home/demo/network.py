@@ -9,8 +9,8 @@ from PIL import ImageDraw, ImageFont
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from .models import Force, InformationPage
-from .services import onboard_city, publish_under
+from academy.models import Force, InformationPage
+from academy.services import onboard_city, publish_under
 
 DEMO_PASSWORD = "demo1234"  # demo only: printed by the command and listed in the README
 

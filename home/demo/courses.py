@@ -8,12 +8,18 @@ from django.utils import timezone
 from wagtail.models import Locale
 
 from academy.services import publish_under
-from courses.models import Enrolment, Session
-from courses.services import decide, enrol, mark_attendance
-
-from .demo_content import COURSES, THEMES
-from .models import AssessmentPage, Choice, CoursePage, ModulePage, Question, Theme
-from .services import complete_module, evaluate_completion
+from courses.models import (
+    AssessmentPage,
+    Choice,
+    CoursePage,
+    Enrolment,
+    ModulePage,
+    Question,
+    Session,
+    Theme,
+)
+from courses.services import complete_module, decide, enrol, evaluate_completion, mark_attendance
+from home.demo.content import COURSES, THEMES
 
 
 def seed_courses(onboardings):

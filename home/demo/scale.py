@@ -22,7 +22,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from academy.demo import DEMO_PASSWORD
 from academy.models import AcademyPage, Force
 from academy.services import publish_under
 from courses.attempts import choice_points, save_answers, start_attempt, submit_attempt
@@ -39,6 +38,7 @@ from courses.models import (
     Session,
     Theme,
 )
+from home.demo.network import DEMO_PASSWORD
 
 COURSES_PER_UNIT = 4
 OFFICERS_PER_UNIT = 1000

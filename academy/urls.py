@@ -1,0 +1,16 @@
+"""The academy's public URLs, which a site mounts with one ``include("academy.urls")``
+(inside ``i18n_patterns`` on a multilingual site, at the top level on a single-language one).
+
+Each app of the plugin that has public pages says so in its AppConfig
+(``academy_public_urls = True``) and lists them in its own ``urls`` module; they are
+gathered here from the installed apps, so the core names no app above it.
+"""
+
+from django.apps import apps
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include(f"{config.name}.urls"))
+    for config in apps.get_app_configs()
+    if getattr(config, "academy_public_urls", False)
+]
