@@ -110,42 +110,6 @@ class OnboardCityForm(forms.Form):
     )
 
 
-class EnrolmentDecisionForm(forms.Form):
-    """A coordinator's decision on one or several requests, with a reason the officers read."""
-
-    enrolments = forms.ModelMultipleChoiceField(
-        queryset=None,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Select at least one request.")},
-    )
-    decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))]
-    )
-    reason = forms.CharField(
-        label=_("Reason (sent to the officers)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def __init__(self, *args, session, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["enrolments"].queryset = session.enrolments.filter(state="requested")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "reject" and not data.get("reason", "").strip():
-            self.add_error("reason", _("Say why: the officers read this reason in their email."))
-        return data
-
-
-class CancelSessionForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason (sent to the enrolled officers)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
 PROFILE_FORM_FIELDS = [
     "full_name",
     "first_name",

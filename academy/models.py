@@ -1,6 +1,5 @@
 """Member forces, the people of the network, and the host-city academies."""
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser, Group
@@ -10,6 +9,7 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Locale, Page, PageManager
@@ -364,19 +364,13 @@ class AcademyPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # Courses are looked up by name: the academy app does not import courses.
-        course_model = apps.get_model("courses", "CoursePage")
-        context["courses"] = (
-            course_model.objects.for_catalogue().of_academy(self).in_visitors_language()
-        )
         context["information_pages"] = (
             InformationPage.objects.live().public().of_academy(self).in_visitors_language()
         )
-        context["sessions"] = (
-            apps.get_model("courses", "Session")
-            .objects.for_listing()
-            .filter(academy__translation_key=self.translation_key)
-        )
+        # The apps built on the core add what they show of the academy (courses adds its
+        # courses and sessions): the core imports none of them.
+        for extend in hooks.get_hooks("academy_page_context"):
+            context.update(extend(self, request))
         return context
 
 

@@ -21,7 +21,6 @@ from academy.charts import bar_chart
 from academy.exports import AcademyReportView
 from academy.models import AcademyPage
 from certificates.models import Certificate
-from courses.attempts import result
 from courses.models import (
     AssessmentAttempt,
     AssessmentPage,
@@ -33,6 +32,7 @@ from courses.models import (
     Session,
     Theme,
 )
+from courses.queries import result
 from courses.session_admin import staff_session
 
 
@@ -129,7 +129,7 @@ class SessionProgressView(AcademyReportView):
         headings["state"] = gettext("State")
         for number, module in enumerate(self.modules, start=1):
             headings[f"module_{module.pk}"] = f"{number}. {module.title}"
-        headings["done"] = gettext("Modules done")
+        headings["done"] = gettext("Required modules done")
         headings["minutes"] = gettext("Minutes spent")
         for assessment in self.assessments:
             headings[f"assessment_{assessment.pk}"] = f"{assessment.title} (%)"
@@ -147,13 +147,14 @@ class SessionProgressView(AcademyReportView):
         return [Column(field, label=label) for field, label in self.export_headings.items()]
 
     def get_queryset(self):
-        enrolments = self.session.enrolments.filter(state__in=Enrolment.ACTIVE).select_related(
-            "officer__force"
+        enrolments = (
+            self.session.enrolments.active()
+            .select_related("officer__force")
+            .with_required_modules_done()
         )
         by_name = ["officer__last_name", "officer__first_name", "pk"]
         if self.request.GET.get("ordering") == "progress":
-            done = Count("module_progress", filter=Q(module_progress__completed_at__isnull=False))
-            return ProgressRows(enrolments.annotate(done=done).order_by("-done", *by_name), self)
+            return ProgressRows(enrolments.order_by("-required_modules_done", *by_name), self)
         return ProgressRows(enrolments.order_by(*by_name), self)
 
     def rows(self, enrolments):
@@ -165,9 +166,7 @@ class SessionProgressView(AcademyReportView):
         ):
             progress[row["enrolment_id"]][row["module_id"]] = row
         attempts = defaultdict(list)
-        for attempt in AssessmentAttempt.objects.filter(
-            enrolment__in=enrolments, state=AssessmentAttempt.State.GRADED
-        ):
+        for attempt in AssessmentAttempt.objects.graded().filter(enrolment__in=enrolments):
             attempts[(attempt.enrolment_id, attempt.assessment_id)].append(attempt)
         present = Counter(
             Attendance.objects.filter(enrolment__in=enrolments, present=True).values_list(
@@ -188,7 +187,7 @@ class SessionProgressView(AcademyReportView):
                 officer=officer.full_name,
                 force=officer.force.name if officer.force else "",
                 state=enrolment.get_state_display(),
-                done=sum(1 for p in mine.values() if p["completed_at"]),
+                done=enrolment.required_modules_done,
                 minutes=_minutes(sum(p["seconds_spent"] for p in mine.values())),
                 attendance=f"{present[enrolment.pk]}/{days}",
                 certificate=certificates.get(enrolment.pk, ""),
@@ -253,7 +252,7 @@ class NetworkReportView(AcademyReportView):
                 peer_reviews=Count("pk", filter=Q(kind=Session.Kind.PEER_REVIEW)),
             )
         }
-        trained = Enrolment.objects.filter(state__in=Enrolment.ACTIVE)
+        trained = Enrolment.objects.active()
         rows = []
         for academy in AcademyPage.objects.in_default_locale().order_by("city"):
             of_academy = trained.filter(session__academy=academy)
@@ -274,7 +273,7 @@ class NetworkReportView(AcademyReportView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        trained = Enrolment.objects.filter(state__in=Enrolment.ACTIVE)
+        trained = Enrolment.objects.active()
         context["per_force"] = (
             trained.values("officer__force__name", "officer__force__city")
             .annotate(officers=Count("officer", distinct=True))
@@ -360,8 +359,10 @@ class SessionsReportView(AcademyReportView):
             .select_related("academy")
             .annotate(
                 enrolled=Count("enrolments", filter=Q(enrolments__state__in=Enrolment.ACTIVE)),
-                waiting=Count("enrolments", filter=Q(enrolments__state="requested")),
-                completed=Count("enrolments", filter=Q(enrolments__state="completed")),
+                waiting=Count("enrolments", filter=Q(enrolments__state=Enrolment.State.REQUESTED)),
+                completed=Count(
+                    "enrolments", filter=Q(enrolments__state=Enrolment.State.COMPLETED)
+                ),
             )
             .order_by("-starts_on")
         )
@@ -380,9 +381,11 @@ class SessionsReportView(AcademyReportView):
             certificates[(session_id, status)] += 1
         passed, counted = Counter(), Counter()
         attempts = defaultdict(list)
-        for attempt in AssessmentAttempt.objects.filter(
-            enrolment__session__in=ids, state=AssessmentAttempt.State.GRADED
-        ).select_related("assessment", "enrolment"):
+        for attempt in (
+            AssessmentAttempt.objects.graded()
+            .filter(enrolment__session__in=ids)
+            .select_related("assessment", "enrolment")
+        ):
             attempts[(attempt.enrolment, attempt.assessment)].append(attempt)
         for (enrolment, assessment), graded in attempts.items():
             best = result(enrolment, assessment, graded)

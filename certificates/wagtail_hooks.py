@@ -21,9 +21,8 @@ from academy.admin_access import (
 from academy.models import AcademyPage
 from certificates.reports import NetworkReportView, SessionProgressView, SessionsReportView
 from certificates.services import awaiting_certificate
-from courses.attempts import staff_assessments
-from courses.models import AssessmentAttempt, Enrolment, Session
-from courses.services import required_modules
+from courses.models import AssessmentAttempt, Enrolment, ModuleProgress, Session
+from courses.queries import required_modules, staff_assessments
 
 from .admin_views import (
     CertificatePDFView,
@@ -83,12 +82,12 @@ DASHBOARD_SESSIONS = 8
 def with_progress(sessions):
     """Set ``progress`` on each course session: the share of its officers' required modules
     done (in %). Two queries for any number of sessions."""
-    learning = Enrolment.objects.filter(session__in=sessions, state__in=Enrolment.ACTIVE)
+    learning = Enrolment.objects.filter(session__in=sessions).active()
     officers = Counter(learning.values_list("session", flat=True))
     done = Counter(
-        learning.filter(
-            module_progress__completed_at__isnull=False, module_progress__module__required=True
-        ).values_list("session", flat=True)
+        ModuleProgress.objects.filter(enrolment__in=learning)
+        .required_done()
+        .values_list("enrolment__session", flat=True)
     )
     required = required_modules([s.course for s in sessions if s.course_id])
     for session in sessions:
@@ -114,7 +113,9 @@ class DashboardPanel(Component):
             Session.objects.for_staff(user)
             .filter(ends_on__gte=timezone.localdate(), cancelled_at__isnull=True)
             .with_places_taken()
-            .annotate(waiting=Count("enrolments", filter=Q(enrolments__state="requested")))
+            .annotate(
+                waiting=Count("enrolments", filter=Q(enrolments__state=Enrolment.State.REQUESTED))
+            )
             .select_related("academy", "course")
             .order_by("starts_on")[:DASHBOARD_SESSIONS]
         )
@@ -133,12 +134,12 @@ class DashboardPanel(Component):
         return {
             "coordinator": user.is_superuser or coordinated.exists(),
             "sessions": sessions,
-            "waiting": requested.filter(state=Enrolment.State.REQUESTED).count(),
+            "waiting": requested.requested().count(),
             "to_certify": to_certify["officers"],
             "to_certify_session": to_certify["session"] if to_certify["sessions"] == 1 else None,
-            "to_grade": AssessmentAttempt.objects.filter(
-                assessment__in=staff_assessments(user), state=AssessmentAttempt.State.SUBMITTED
-            ).count(),
+            "to_grade": AssessmentAttempt.objects.submitted()
+            .filter(assessment__in=staff_assessments(user))
+            .count(),
         }
 
 

@@ -20,8 +20,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from academy.charts import bar_chart
 from academy.exports import AcademyReportView
 
-from .attempts import AttemptRefused, grade_response, item_analysis, staff_assessments
 from .models import AssessmentAttempt, Response
+from .queries import item_analysis, staff_assessments
+from .services import AttemptRefused, grade_response
 
 
 class AssessmentsView(WagtailAdminTemplateMixin, TemplateView):
@@ -39,8 +40,12 @@ class AssessmentsView(WagtailAdminTemplateMixin, TemplateView):
         assessments = (
             staff_assessments(self.request.user)
             .annotate(
-                attempt_count=Count("attempts", filter=~Q(attempts__state="in_progress")),
-                waiting=Count("attempts", filter=Q(attempts__state="submitted")),
+                attempt_count=Count(
+                    "attempts", filter=~Q(attempts__state=AssessmentAttempt.State.IN_PROGRESS)
+                ),
+                waiting=Count(
+                    "attempts", filter=Q(attempts__state=AssessmentAttempt.State.SUBMITTED)
+                ),
             )
             .order_by("path")
         )

@@ -6,20 +6,36 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
+from courses.models import Enrolment, Reminder
+
+
+class Event(models.TextChoices):
+    """What an enrolment email is about: the enrolment's new state, or a change of its
+    session."""
+
+    REQUESTED = Enrolment.State.REQUESTED.value, Enrolment.State.REQUESTED.label
+    APPROVED = Enrolment.State.APPROVED.value, Enrolment.State.APPROVED.label
+    WAITLISTED = Enrolment.State.WAITLISTED.value, Enrolment.State.WAITLISTED.label
+    REJECTED = Enrolment.State.REJECTED.value, Enrolment.State.REJECTED.label
+    CANCELLED = "cancelled", gettext_lazy("Session cancelled")
+    CHANGED = "changed", gettext_lazy("Session changed")
+
+
 SUBJECTS = {
-    "requested": lambda s: _("Your request for %(session)s was received") % {"session": s},
-    "approved": lambda s: _("You have a place in %(session)s") % {"session": s},
-    "waitlisted": lambda s: _("You are on the waiting list for %(session)s") % {"session": s},
-    "rejected": lambda s: _("Your request for %(session)s was declined") % {"session": s},
-    "cancelled": lambda s: _("%(session)s is cancelled") % {"session": s},
-    "changed": lambda s: _("%(session)s has changed") % {"session": s},
+    Event.REQUESTED: lambda s: _("Your request for %(session)s was received") % {"session": s},
+    Event.APPROVED: lambda s: _("You have a place in %(session)s") % {"session": s},
+    Event.WAITLISTED: lambda s: _("You are on the waiting list for %(session)s") % {"session": s},
+    Event.REJECTED: lambda s: _("Your request for %(session)s was declined") % {"session": s},
+    Event.CANCELLED: lambda s: _("%(session)s is cancelled") % {"session": s},
+    Event.CHANGED: lambda s: _("%(session)s has changed") % {"session": s},
 }
 
 
@@ -135,8 +151,6 @@ def session_calendar(session, *, cancelled=False, officer=None):
 @task()
 def notify_officer(enrolment_id, event):
     """Send the officer the email for an event of their enrolment (see ``SUBJECTS``)."""
-    from courses.models import Enrolment
-
     enrolment = Enrolment.objects.select_related("officer", "session__academy").get(pk=enrolment_id)
     officer, session = enrolment.officer, enrolment.session
     with translation.override(officer.preferred_language):
@@ -145,6 +159,7 @@ def notify_officer(enrolment_id, event):
             "session": session,
             "enrolment": enrolment,
             "event": event,
+            "Event": Event,
             "url": session_url(session),
         }
         message = EmailMultiAlternatives(
@@ -157,11 +172,12 @@ def notify_officer(enrolment_id, event):
         )
         # A change updates the event in the calendars of officers with a place only: the
         # others never got it, and have no place to keep free.
-        holds_place = enrolment.state == enrolment.State.APPROVED
-        if event in ("approved", "cancelled") or (event == "changed" and holds_place):
+        if event in (Event.APPROVED, Event.CANCELLED) or (
+            event == Event.CHANGED and enrolment.is_approved
+        ):
             message.attach(
                 "session.ics",
-                session_calendar(session, cancelled=event == "cancelled", officer=officer),
+                session_calendar(session, cancelled=event == Event.CANCELLED, officer=officer),
                 "text/calendar",
             )
         message.send()
@@ -180,8 +196,6 @@ def remind(enrolment, kind, key=None, **details):
 
     Returns True if a reminder is sent now.
     """
-    from courses.models import Reminder
-
     if not enrolment.officer.reminders:
         return False
     _reminder, created = Reminder.objects.get_or_create(enrolment=enrolment, kind=key or kind)
@@ -193,8 +207,6 @@ def remind(enrolment, kind, key=None, **details):
 @task()
 def send_reminder(enrolment_id, kind, details):
     """The reminder email, in the officer's language (``REMINDER_SUBJECTS`` lists the kinds)."""
-    from courses.models import Enrolment
-
     enrolment = Enrolment.objects.select_related("officer", "session__academy").get(pk=enrolment_id)
     officer, session = enrolment.officer, enrolment.session
     with translation.override(officer.preferred_language):
@@ -225,8 +237,6 @@ def send_reminder(enrolment_id, kind, details):
 
 def remind_sessions_starting(days):
     """Remind every officer with a place in a session that starts in ``days`` days."""
-    from courses.models import Enrolment
-
     starts_on = timezone.localdate() + datetime.timedelta(days=days)
     sent = 0
     for enrolment in Enrolment.objects.filter(

@@ -11,11 +11,8 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from academy.forms import (
-    CancelSessionForm,
-    EnrolmentDecisionForm,
-)
 from academy.models import AcademyPage
+from courses.forms import CancelSessionForm, EnrolmentDecisionForm
 from courses.models import Attendance, Enrolment, Session
 from courses.services import EnrolmentRefused, cancel_session, decide_many, mark_attendance
 
@@ -85,7 +82,10 @@ class SessionEnrolmentsView(SessionAdminMixin, FormView):
             raise PermissionDenied
         data = form.cleaned_data
         decided, refused = decide_many(
-            data["enrolments"], approve=data["decision"] == "approve", reason=data["reason"].strip()
+            data["enrolments"],
+            approve=data["decision"] == "approve",
+            reason=data["reason"].strip(),
+            by=self.request.user,
         )
         if decided:
             messages.success(

@@ -10,7 +10,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from academy.models import AcademyPage
 
 from .models import attach_academies
-from .services import academy_of, copy_course_to_academy, shareable_courses
+from .queries import academy_of, shareable_courses
+from .services import copy_course_to_academy
 
 
 class NetworkCoursesView(WagtailAdminTemplateMixin, TemplateView):

@@ -1,7 +1,6 @@
 """Sessions in the Wagtail admin: the city-scoped viewset with its form, list and buttons."""
 
 from django import forms
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.forms import modelform_factory
@@ -20,7 +19,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from academy.models import AcademyPage, User
-from courses.models import Session
+from courses.models import CoursePage, Session
 from courses.services import update_session
 
 
@@ -64,9 +63,9 @@ class SessionForm(WagtailAdminModelForm):
         self.fields["academy"].queryset = academies
         if not self.instance.pk and len(academies) == 1:
             self.initial.setdefault("academy", academies[0].pk)
-        courses = apps.get_model("courses", "CoursePage").objects.none()
+        courses = CoursePage.objects.none()
         for academy in academies:
-            courses |= apps.get_model("courses", "CoursePage").objects.of_academy(academy)
+            courses |= CoursePage.objects.of_academy(academy)
         self.fields["course"].queryset = courses.order_by("title")
         self.fields["trainers"].queryset = User.objects.filter(
             groups__in=academies.values("trainer_group")

@@ -20,7 +20,7 @@ from .assessment_admin import (
     GradingQueueView,
     ItemAnalysisView,
 )
-from .models import Theme
+from .models import CoursePage, Session, Theme
 from .views import NetworkCoursesView
 
 
@@ -36,6 +36,18 @@ class ThemeViewSet(SnippetViewSet):
 
 
 register_snippet(ThemeViewSet)
+
+
+@hooks.register("academy_page_context")
+def courses_and_sessions_of_the_academy(academy, request):
+    """What an academy's page shows of courses: its courses in the visitor's language and
+    its coming sessions (lazy querysets, one query each when the page lists them)."""
+    return {
+        "courses": CoursePage.objects.for_catalogue().of_academy(academy).in_visitors_language(),
+        "sessions": Session.objects.for_listing().filter(
+            academy__translation_key=academy.translation_key
+        ),
+    }
 
 
 @hooks.register("register_admin_urls")

@@ -24,7 +24,6 @@ from django.utils.text import slugify
 
 from academy.models import AcademyPage, Force
 from academy.services import publish_under
-from courses.attempts import choice_points, save_answers, start_attempt, submit_attempt
 from courses.models import (
     AssessmentAttempt,
     AssessmentPage,
@@ -38,6 +37,7 @@ from courses.models import (
     Session,
     Theme,
 )
+from courses.services import choice_points, save_answers, start_attempt, submit_attempt
 from home.demo.network import DEMO_PASSWORD
 
 COURSES_PER_UNIT = 4

@@ -1,4 +1,4 @@
-"""Assessment attempts: start, save answers, submit, grade, and the results they give.
+"""Assessment attempts: start, save answers, submit, grade (results: ``courses.queries``).
 
 Every operation locks the row it changes, so a double click, a retry or two tabs never
 start two attempts, grade one twice or overwrite newer answers with older ones; the
@@ -11,14 +11,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from academy.models import AcademyPage
-from courses.models import Enrolment
+from courses.models import AssessmentAttempt, Enrolment, Question, Response
+from courses.queries import enrolment_for, may_grade
 
-from .models import AssessmentAttempt, AssessmentPage, Question, Response
+from .enrolment import evaluate_completion
 
 # Time given past the limit for a submit that was sent in time but arrived late.
 GRACE = datetime.timedelta(seconds=30)
@@ -81,11 +80,9 @@ def _draw_questions(assessment):
 
 
 def _course_enrolment(officer, assessment):
-    from .services import enrolment_for
-
     course = assessment.get_parent().specific
     enrolment = enrolment_for(officer, course)
-    if enrolment is None or enrolment.state != Enrolment.State.APPROVED:
+    if enrolment is None or not enrolment.is_approved:
         raise AttemptRefused(
             _("Assessments are open to officers with a place in a session of this course.")
         )
@@ -130,13 +127,6 @@ def start_attempt(officer, assessment):
 
 
 # Answering
-
-
-def seconds_left(attempt, now=None):
-    """Seconds until time is up, from the server's own start time (None: no limit)."""
-    if attempt.deadline is None:
-        return None
-    return max(int((attempt.deadline - (now or timezone.now())).total_seconds()), 0)
 
 
 def answers_from_form(attempt, data):
@@ -184,7 +174,10 @@ def _checked(attempt, answers):
                 _("Question %(number)d: keep the answer under %(count)d characters.")
                 % {"number": position + 1, "count": MAX_TEXT}
             )
-        checked[position] = (ids, text.strip() if question["kind"] == "short_text" else "")
+        checked[position] = (
+            ids,
+            text.strip() if question["kind"] == Question.Kind.SHORT_TEXT else "",
+        )
     return checked
 
 
@@ -222,12 +215,12 @@ def save_answers(attempt, answers, sequence):
     saved since, and nothing is overwritten (``StaleAnswers``).
     """
     attempt = _locked(attempt)
-    if attempt.state == AssessmentAttempt.State.IN_PROGRESS and _is_overdue(attempt):
+    if attempt.is_in_progress and _is_overdue(attempt):
         _submit(attempt, automatically=True)
         raise AttemptRefused(
             _("Time is up: your attempt was submitted with the answers saved before.")
         )
-    if attempt.state != AssessmentAttempt.State.IN_PROGRESS:
+    if not attempt.is_in_progress:
         raise AttemptRefused(_("This attempt is submitted: its answers can no longer change."))
     checked = _checked(attempt, answers)
     if sequence != attempt.sequence and _differs(attempt, checked):
@@ -281,8 +274,6 @@ def _finalise(attempt, responses):
 
 
 def _evaluate(enrolment_id):
-    from .services import evaluate_completion
-
     evaluate_completion(Enrolment.objects.get(pk=enrolment_id))
 
 
@@ -351,26 +342,6 @@ def close_overdue_attempts(now=None):
     return closed
 
 
-def staff_assessments(user):
-    """Assessments under the academies (in every language) where ``user`` is staff."""
-    assessments = AssessmentPage.objects.all()
-    if user.is_superuser:
-        return assessments
-    keys = AcademyPage.objects.staffed_by(user).values_list("translation_key", flat=True)
-    paths = AcademyPage.objects.filter(translation_key__in=list(keys)).values_list(
-        "path", flat=True
-    )
-    under = Q(pk__in=[])
-    for path in paths:
-        under |= Q(path__startswith=path)
-    return assessments.filter(under)
-
-
-def may_grade(user, assessment):
-    """Trainers and coordinators of the assessment's academy (network admins too)."""
-    return staff_assessments(user).filter(pk=assessment.pk).exists()
-
-
 @transaction.atomic
 def grade_response(response, *, points, comment, by):
     """A trainer grades a written answer, with a comment the officer reads in the review."""
@@ -392,103 +363,3 @@ def grade_response(response, *, points, comment, by):
         _finalise(attempt, list(attempt.responses.all()))
         attempt.save()
     return response
-
-
-# Results and review
-
-
-def result(enrolment, assessment, attempts=None):
-    """The attempt that counts, by the assessment's grading method (highest or last)."""
-    if attempts is None:
-        attempts = AssessmentAttempt.objects.filter(enrolment=enrolment, assessment=assessment)
-    graded = [a for a in attempts if a.state == AssessmentAttempt.State.GRADED]
-    if not graded:
-        return None
-    if assessment.grading_method == AssessmentPage.GradingMethod.LAST:
-        return max(graded, key=lambda attempt: attempt.number)
-    return max(
-        graded,
-        key=lambda attempt: (
-            attempt.score / attempt.max_score if attempt.max_score else 0,
-            attempt.number,
-        ),
-    )
-
-
-def review_level(attempt, attempts_used):
-    """What the officer may see of a submitted attempt now: None, or the review policy."""
-    if attempt.state == AssessmentAttempt.State.IN_PROGRESS:
-        return None
-    assessment = attempt.assessment
-    when = assessment.review_from
-    if when == AssessmentPage.ReviewFrom.NO_ATTEMPTS_LEFT and (
-        attempts_used < assessment.attempts_allowed
-    ):
-        return None
-    if (
-        when == AssessmentPage.ReviewFrom.SESSION_ENDED
-        and timezone.localdate() <= attempt.enrolment.session.ends_on
-    ):
-        return None
-    return assessment.review_policy
-
-
-# What trainers see
-
-
-def item_analysis(attempts):
-    """Per question of submitted attempts: facility, discrimination, how often each choice was
-    picked.
-
-    Facility is the mean share of the question's points that officers earned (1 = everyone
-    right). Discrimination compares the best and the weakest 27% of attempts by total score:
-    their difference in facility (from -1 to 1; above 0.3 the question separates them well).
-    ``attempts`` have their responses prefetched; questions are matched by their id.
-    """
-    rows, scored = {}, []
-    for attempt in attempts:
-        responses = {response.question: response for response in attempt.responses.all()}
-        shares = {}
-        for position, question in enumerate(attempt.questions):
-            response = responses.get(position)
-            points = Decimal(question["points"])
-            earned = response.points if response and response.points is not None else None
-            row = rows.setdefault(
-                question["id"],
-                {
-                    "id": question["id"],
-                    "text": question["text"],
-                    "asked": 0,
-                    "shares": [],
-                    "picks": {c["id"]: [c["text"], 0] for c in question["choices"]},
-                },
-            )
-            row["asked"] += 1
-            for choice_id in response.selected if response else []:
-                row["picks"].setdefault(choice_id, ["?", 0])[1] += 1
-            if earned is not None and points:
-                share = float(earned / points)
-                row["shares"].append(share)
-                shares[question["id"]] = share
-        # A submitted attempt whose written answers wait for a trainer counts what is graded.
-        earned = sum((r.points for r in responses.values() if r.points is not None), Decimal(0))
-        total = float(earned / attempt.max_score) if attempt.max_score else 0.0
-        scored.append((total, shares))
-    scored.sort(key=lambda item: item[0])
-    group = max(1, round(len(scored) * 0.27)) if len(scored) >= 2 else 0
-    lower, upper = scored[:group], scored[-group:] if group else []
-    analysis = []
-    for row in rows.values():
-        shares = row.pop("shares")
-        row["facility"] = sum(shares) / len(shares) if shares else None
-        if group:
-            high = [s[row["id"]] for _total, s in upper if row["id"] in s]
-            low = [s[row["id"]] for _total, s in lower if row["id"] in s]
-            row["discrimination"] = (
-                sum(high) / len(high) - sum(low) / len(low) if high and low else None
-            )
-        else:
-            row["discrimination"] = None
-        row["picks"] = [{"text": text, "count": count} for text, count in row["picks"].values()]
-        analysis.append(row)
-    return analysis
