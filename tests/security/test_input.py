@@ -9,9 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from courses.attempts import start_attempt, submit_attempt
-from courses.models import AssessmentPage, ModulePage, Question
-from courses.services import enrol
+from courses.models import AssessmentAttempt, AssessmentPage, Enrolment, ModulePage, Question
+from courses.services import enrol, start_attempt, submit_attempt
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
 from tests.factories import UserFactory
@@ -41,7 +40,10 @@ def test_state_changes_need_the_csrf_token(csrf_client, lisbon, officer, lisbon_
         assert csrf_client.post(url, {"question": "0", "sequence": "0"}).status_code == 403
     enrolment.refresh_from_db()
     attempt.refresh_from_db()
-    assert enrolment.state == "approved" and attempt.state == "in_progress"
+    assert (
+        enrolment.state == Enrolment.State.APPROVED
+        and attempt.state == AssessmentAttempt.State.IN_PROGRESS
+    )
 
 
 def test_html_in_names_and_answers_is_shown_as_text(client, lisbon, lisbon_trainer):
@@ -196,7 +198,7 @@ def test_malformed_posts_get_a_clear_refusal_never_a_server_error(
 
     attempt.refresh_from_db()
     officer.refresh_from_db()
-    assert attempt.state == "in_progress"
+    assert attempt.state == AssessmentAttempt.State.IN_PROGRESS
     assert "\x00" not in officer.full_name
     assert [response.text for response in attempt.responses.all()] == ["", "Residents"]
 
