@@ -31,6 +31,7 @@ class DemoData:
     network: dict
     academies: list
     courses: dict  # academy code -> list of courses
+    course_files: dict  # academy code -> the file of its courses
     sessions: dict  # academy code -> list of sessions
     learning: list
     certificates: dict
@@ -48,18 +49,19 @@ def read(directory=DATA):
     """Read and check every file of the demo data. Raises ``DemoDataError``."""
     directory = Path(directory)
     network = _load(directory, "network.yaml")
-    courses = {}
+    courses, course_files = {}, {}
     for path in sorted((directory / "courses").glob("*.yaml")):
         name = f"courses/{path.name}"
         content = _load(directory, name)
-        courses.setdefault(_required(content, "academy", name), []).extend(
-            _required(content, "courses", name)
-        )
+        code = _required(content, "academy", name)
+        courses.setdefault(code, []).extend(_required(content, "courses", name))
+        course_files.setdefault(code, name)
     sessions = _load(directory, "sessions.yaml")
     data = DemoData(
         network=network,
         academies=_required(_load(directory, "academies.yaml"), "academies", "academies.yaml"),
         courses=courses,
+        course_files=course_files,
         sessions=_required(sessions, "sessions", "sessions.yaml"),
         learning=sessions.get("learning") or [],
         certificates=_load(directory, "certificates.yaml"),
@@ -114,7 +116,7 @@ class Checker:
     def __init__(self, data, directory):
         self.data, self.directory = data, directory
         self.languages = [code for code, _name in settings.LANGUAGES]
-        self.codes = set()
+        self.codes = []
 
     def fail(self, where, message):
         raise DemoDataError(f"{where}: {message}")
@@ -131,10 +133,10 @@ class Checker:
             self.check_academy(academy)
         themes = self.data.network.get("themes") or []
         for code, courses in self.data.courses.items():
-            self.known(f"courses: academy of {courses[0].get('title')!r}", "city code", code,
-                       self.codes)  # fmt: skip
+            name = self.data.course_files[code]
+            self.known(name, "city code", code, self.codes)
             for course in courses:
-                self.check_course(course, code, themes)
+                self.check_course(course, name, themes)
         self.check_sessions()
         self.check_certificates()
 
@@ -143,13 +145,13 @@ class Checker:
         for key in ("code", "city", "country", "name", "language", "intro", "people"):
             _required(academy, key, where)
         self.known(where, "language", academy["language"], self.languages)
-        self.codes.add(academy["code"])
+        self.codes.append(academy["code"])
         for person in academy["people"]:
             self.known(f"{where}, person {person.get('email')!r}", "role", person.get("role"),
                        ROLES)  # fmt: skip
 
-    def check_course(self, course, code, themes):
-        where = f"courses of {code}, course {course.get('slug') or course.get('title')!r}"
+    def check_course(self, course, name, themes):
+        where = f"{name}, course {course.get('slug') or course.get('title')!r}"
         for key in ("title", "slug", "summary", "level", "cpd_hours", "modules", "assessment"):
             _required(course, key, where)
         self.known(where, "level", course["level"], CoursePage.Level.values)

@@ -71,7 +71,10 @@ def demo_logins(content):
     """(email, role) of every demo person, for the command's output."""
     by_code = {academy["code"]: academy["city"] for academy in content.academies}
     return [
-        (person["email"], f"{person['role']}, {by_code[code]}" if code else "network admin (everything)")
+        (
+            person["email"],
+            f"{person['role']}, {by_code[code]}" if code else "network admin (everything)",
+        )
         for person, code in content.people
     ]
 
