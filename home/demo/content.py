@@ -126,12 +126,12 @@ class Checker:
             self.fail(where, f"unknown {what} '{value}' (known: {', '.join(map(str, known))}).")
 
     def check(self):
-        for person, _code in self.data.people:
-            for key in ("email", "name"):
-                _required(person, key, f"network.yaml or academies.yaml, person {person}")
+        admin = _required(self.data.network, "admin", "network.yaml")
+        for key in ("email", "name", "language"):
+            _required(admin, key, "network.yaml, admin")
+        themes = _required(self.data.network, "themes", "network.yaml")
         for academy in self.data.academies:
             self.check_academy(academy)
-        themes = self.data.network.get("themes") or []
         for code, courses in self.data.courses.items():
             name = self.data.course_files[code]
             self.known(name, "city code", code, self.codes)
@@ -146,9 +146,11 @@ class Checker:
             _required(academy, key, where)
         self.known(where, "language", academy["language"], self.languages)
         self.codes.append(academy["code"])
-        for person in academy["people"]:
-            self.known(f"{where}, person {person.get('email')!r}", "role", person.get("role"),
-                       ROLES)  # fmt: skip
+        for number, person in enumerate(academy["people"], start=1):
+            at = f"{where}, person {person.get('email') or number!r}"
+            for key in ("email", "name", "role"):
+                _required(person, key, at)
+            self.known(at, "role", person["role"], ROLES)
 
     def check_course(self, course, name, themes):
         where = f"{name}, course {course.get('slug') or course.get('title')!r}"
@@ -221,8 +223,13 @@ class Checker:
                 self.known(at, "session", enrolment.get("session"), list(titles))
                 self.known(at, "state", enrolment.get("state"), sorted(LEARNING_STATES))
                 code, session = titles[enrolment["session"]]
-                if enrolment["state"] == Enrolment.State.COMPLETED and session.get("course"):
-                    self.fail(at, "only an Exchange Day or peer review is completed by attending.")
+                if enrolment["state"] == Enrolment.State.COMPLETED:
+                    if session.get("course"):
+                        self.fail(
+                            at, "only an Exchange Day or peer review is completed by attending."
+                        )
+                    if session["starts_in_days"] + session.get("days", 1) > 0:
+                        self.fail(at, "a session is attended once it is over (starts_in_days < 0).")
                 modules = (
                     courses[code][session["course"]]["modules"] if session.get("course") else []
                 )

@@ -61,8 +61,8 @@ def load_demo(content=None):
         academies = {code: onboarding.academy for code, onboarding in onboardings.items()}
         load_courses(content, academies)
         load_certificate_templates(content, academies)
-        load_sessions(content, academies)
-        load_learning(content, onboardings)
+        sessions = load_sessions(content, academies)
+        load_learning(content, onboardings, sessions)
     after = _counts()
     return Loaded({what: after[what] - before[what] for what in after})
 
@@ -328,13 +328,15 @@ def _signatory(data, academy):
 
 
 def load_sessions(content, academies):
-    """Each academy's sessions, dated from today; one that exists (by title) is kept."""
+    """Each academy's sessions, dated from today; one that exists (by title) is kept.
+    Returns the sessions by title."""
     today = timezone.localdate()
+    loaded = {}
     for code, sessions in content.sessions.items():
         academy = academies[code]
         for data in sessions:
             starts_on = today + datetime.timedelta(days=data["starts_in_days"])
-            Session.objects.get_or_create(
+            loaded[data["title"]], _created = Session.objects.get_or_create(
                 academy=academy,
                 title=data["title"],
                 defaults={
@@ -352,9 +354,10 @@ def load_sessions(content, academies):
                     "approval_required": data.get("approval_required", True),
                 },
             )
+    return loaded
 
 
-def load_learning(content, onboardings):
+def load_learning(content, onboardings, sessions):
     """The demo officers' enrolments, decisions, modules done and attendance."""
     people = get_user_model().objects.in_bulk(
         [entry["officer"] for entry in content.learning], field_name="email"
@@ -362,7 +365,7 @@ def load_learning(content, onboardings):
     for entry in content.learning:
         officer = people[entry["officer"]]
         for data in entry["enrolments"]:
-            session = Session.objects.select_related("academy", "course").get(title=data["session"])
+            session = sessions[data["session"]]
             onboarding = onboardings[session.academy.code]
             if data["state"] == Enrolment.State.COMPLETED:
                 _attended(officer, session, onboarding)

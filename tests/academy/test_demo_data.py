@@ -157,3 +157,30 @@ def test_seed_demo_says_what_it_added_then_that_nothing_changed(db, capsys):
     assert "added" not in second
     assert "The demo network is already loaded: nothing changed." in second
     assert "officer.nice@academy.example" in second
+
+
+def test_attending_a_session_that_is_not_over_is_refused(data):
+    def move(content):
+        content["sessions"]["LIS"][2]["starts_in_days"] = 3
+
+    data.edit("sessions.yaml", move)
+
+    with pytest.raises(DemoDataError) as refusal:
+        read(data)
+
+    assert str(refusal.value) == (
+        "sessions.yaml, learning of 'officer.nice@academy.example', "
+        "session 'Exchange Day Lisbon: community policing in practice': "
+        "a session is attended once it is over (starts_in_days < 0)."
+    )
+
+
+def test_a_person_without_a_name_is_refused_with_the_academy_and_address(data):
+    data.edit("academies.yaml", lambda content: content["academies"][2]["people"][1].pop("name"))
+
+    with pytest.raises(DemoDataError) as refusal:
+        read(data)
+
+    assert str(refusal.value) == (
+        "academies.yaml, academy 'MAD', person 'trainer.madrid@academy.example': 'name' is missing."
+    )
