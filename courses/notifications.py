@@ -5,13 +5,14 @@ import re
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
+
+from academy.mail import send_to
+from academy.models import profile_of
 
 SUBJECTS = {
     "requested": lambda s: _("Your request for %(session)s was received") % {"session": s},
@@ -119,7 +120,8 @@ def session_calendar(session, *, cancelled=False, officer=None):
         _organizer(session),
     ]
     if officer is not None:
-        lines.append(f"ATTENDEE;RSVP=FALSE:mailto:{officer.email}")
+        address = getattr(officer, officer.get_email_field_name())
+        lines.append(f"ATTENDEE;RSVP=FALSE:mailto:{address}")
     # The venue only: an online session has no place to go to (its format is described).
     if session.venue:
         lines.append(f"LOCATION:{_ics_text(session.venue)}")
@@ -137,34 +139,35 @@ def notify_officer(enrolment_id, event):
     """Send the officer the email for an event of their enrolment (see ``SUBJECTS``)."""
     from courses.models import Enrolment
 
-    enrolment = Enrolment.objects.select_related("officer", "session__academy").get(pk=enrolment_id)
+    enrolment = Enrolment.objects.select_related(
+        "officer__academy_profile", "session__academy"
+    ).get(pk=enrolment_id)
     officer, session = enrolment.officer, enrolment.session
-    with translation.override(officer.preferred_language):
-        context = {
+    # A change updates the event in the calendars of officers with a place only: the
+    # others never got it, and have no place to keep free.
+    holds_place = enrolment.state == enrolment.State.APPROVED
+    attachments = []
+    if event in ("approved", "cancelled") or (event == "changed" and holds_place):
+        attachments.append(
+            (
+                "session.ics",
+                lambda: session_calendar(session, cancelled=event == "cancelled", officer=officer),
+                "text/calendar",
+            )
+        )
+    send_to(
+        officer,
+        "courses/email/enrolment",
+        {
             "officer": officer,
             "session": session,
             "enrolment": enrolment,
             "event": event,
-            "url": session_url(session),
-        }
-        message = EmailMultiAlternatives(
-            subject=SUBJECTS[event](session.title),
-            body=render_to_string("courses/email/enrolment.txt", context),
-            to=[officer.email],
-        )
-        message.attach_alternative(
-            render_to_string("courses/email/enrolment.html", context), "text/html"
-        )
-        # A change updates the event in the calendars of officers with a place only: the
-        # others never got it, and have no place to keep free.
-        holds_place = enrolment.state == enrolment.State.APPROVED
-        if event in ("approved", "cancelled") or (event == "changed" and holds_place):
-            message.attach(
-                "session.ics",
-                session_calendar(session, cancelled=event == "cancelled", officer=officer),
-                "text/calendar",
-            )
-        message.send()
+            "url": lambda: session_url(session),
+        },
+        subject=lambda: SUBJECTS[event](session.title),
+        attachments=attachments,
+    )
 
 
 REMINDER_SUBJECTS = {
@@ -182,7 +185,8 @@ def remind(enrolment, kind, key=None, **details):
     """
     from courses.models import Reminder
 
-    if not enrolment.officer.reminders:
+    profile = profile_of(enrolment.officer)
+    if profile is not None and not profile.reminders:
         return False
     _reminder, created = Reminder.objects.get_or_create(enrolment=enrolment, kind=key or kind)
     if created:
@@ -195,32 +199,32 @@ def send_reminder(enrolment_id, kind, details):
     """The reminder email, in the officer's language (``REMINDER_SUBJECTS`` lists the kinds)."""
     from courses.models import Enrolment
 
-    enrolment = Enrolment.objects.select_related("officer", "session__academy").get(pk=enrolment_id)
+    enrolment = Enrolment.objects.select_related(
+        "officer__academy_profile", "session__academy"
+    ).get(pk=enrolment_id)
     officer, session = enrolment.officer, enrolment.session
-    with translation.override(officer.preferred_language):
-        base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-        context = {
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    attachments = []
+    if kind == "session_starts":
+        attachments.append(
+            ("session.ics", lambda: session_calendar(session, officer=officer), "text/calendar")
+        )
+    send_to(
+        officer,
+        "courses/email/reminder",
+        {
             "officer": officer,
             "session": session,
             "kind": kind,
             "details": details,
-            "url": session_url(session),
-            "my_learning_url": base + reverse("my_learning"),
-            "profile_url": base + reverse("profile"),
-        }
-        message = EmailMultiAlternatives(
-            subject=REMINDER_SUBJECTS[kind](session.title),
-            body=render_to_string("courses/email/reminder.txt", context),
-            to=[officer.email],
-        )
-        message.attach_alternative(
-            render_to_string("courses/email/reminder.html", context), "text/html"
-        )
-        if kind == "session_starts":
-            message.attach(
-                "session.ics", session_calendar(session, officer=officer), "text/calendar"
-            )
-        message.send()
+            # Links in the officer's language: reversed while it is active.
+            "url": lambda: session_url(session),
+            "my_learning_url": lambda: base + reverse("my_learning"),
+            "profile_url": lambda: base + reverse("academy_profile"),
+        },
+        subject=lambda: REMINDER_SUBJECTS[kind](session.title),
+        attachments=attachments,
+    )
 
 
 def remind_sessions_starting(days):
@@ -233,6 +237,6 @@ def remind_sessions_starting(days):
         session__starts_on=starts_on,
         session__cancelled_at__isnull=True,
         state=Enrolment.State.APPROVED,
-    ).select_related("officer"):
+    ).select_related("officer__academy_profile"):
         sent += remind(enrolment, "session_starts", key=f"starts_in_{days}", days=days)
     return sent

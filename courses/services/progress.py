@@ -397,7 +397,7 @@ def remind_modules_left(days):
             continue
         enrolments = (
             session.enrolments.filter(state=Enrolment.State.APPROVED)
-            .select_related("officer")
+            .select_related("officer__academy_profile")
             .annotate(
                 done=Count(
                     "module_progress",

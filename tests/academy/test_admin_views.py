@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from academy.models import AcademyPage, User
+from academy.models import AcademyPage
+from home.models import User
 
 
 def onboarding_form(**changes):
@@ -93,9 +94,9 @@ def test_network_admin_creates_a_user_with_the_name_printed_on_certificates(
 
     assert response.status_code == 302, response.content.decode()[:2000]
     user = User.objects.get(email="lukasz@academy.example")
-    assert user.full_name == "Łukasz Żółć"
-    assert user.force == lisbon.academy.force
-    assert user.preferred_language == "pt"
+    assert user.academy_profile.full_name == "Łukasz Żółć"
+    assert user.academy_profile.force == lisbon.academy.force
+    assert user.academy_profile.preferred_language == "pt"
 
 
 def test_staff_keep_their_certificate_name_in_their_account(client, lisbon_trainer):

@@ -3,7 +3,7 @@
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from academy.accounts import (
+from home.accounts import (
     EmailChangeRefused,
     confirm_email,
     confirm_email_change,
@@ -11,7 +11,7 @@ from academy.accounts import (
     email_confirmation_token,
     sign_up,
 )
-from academy.models import User
+from home.models import User
 from tests.concurrency import meeting_before_saving, race_test, run_at_once
 from tests.factories import ForceFactory, UserFactory
 
