@@ -2,6 +2,7 @@
 participant type, language and reminders."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +28,7 @@ def profile(request):
     where the site's user model has them."""
     data = request.POST if request.method == "POST" else None
     form = ProfileForm(data, instance=Profile.objects.for_user(request.user))
-    names_form = account_names_form(type(request.user))(data, instance=request.user)
+    names_form = account_names_form(get_user_model())(data, instance=request.user)
     next_url = _safe_next(request)
     if data is not None and form.is_valid() and names_form.is_valid():
         names_form.save()

@@ -14,6 +14,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
+from django.utils import translation
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from academy.mail import send_to
-from academy.models import Profile
+from academy.models import Profile, language_of
 
 from .models import User
 
@@ -93,10 +94,13 @@ def send_account_email(user_id, kind, new_email=""):
     """Email the user about their account: ``confirm``, ``already_registered``,
     ``email_change`` (to ``new_email``) or ``email_change_notice``."""
     user = User.objects.select_related("academy_profile").get(pk=user_id)
+    # The links lead to pages in the recipient's language.
+    with translation.override(language_of(user)):
+        links = _account_links(user, kind, new_email)
     send_to(
         user,
         "home/email/account",
-        {"kind": kind, "new_email": new_email, **_account_links(user, kind, new_email)},
+        {"kind": kind, "new_email": new_email, **links},
         subject=SUBJECTS[kind],
         to=[new_email] if kind == "email_change" else None,
     )

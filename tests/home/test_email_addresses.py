@@ -63,8 +63,7 @@ def test_twelve_sign_ups_at_once_with_case_variants_open_one_account():
         lambda email: sign_up(
             email=email,
             password="a long and unusual passphrase 42",
-            full_name="Ana Silva",
-            force=force,
+            profile={"full_name": "Ana Silva", "force": force},
         ),
         [variants[number % 3] for number in range(12)],
     )
