@@ -9,7 +9,7 @@ from PIL import ImageDraw, ImageFont
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from academy.models import Force, InformationPage
+from academy.models import Force, InformationPage, Profile
 from academy.services import onboard_city, publish_under
 
 DEMO_PASSWORD = "demo1234"  # demo only: printed by the command and listed in the README
@@ -209,16 +209,16 @@ def _user(email, full_name, *, force, language):
     user, created = get_user_model().objects.get_or_create(
         email=email,
         defaults={
-            "full_name": full_name,
             "first_name": full_name.split(" ")[0],
             "last_name": full_name.split(" ", 1)[-1],
-            "force": force,
-            "preferred_language": language,
         },
     )
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+        profile = Profile.objects.for_user(user)
+        profile.full_name, profile.force, profile.preferred_language = full_name, force, language
+        profile.save()
     return user
 
 

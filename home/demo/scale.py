@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from academy.models import AcademyPage, Force
+from academy.models import AcademyPage, Force, Profile
 from academy.services import publish_under
 from courses.attempts import choice_points, save_answers, start_attempt, submit_attempt
 from courses.models import (
@@ -330,7 +330,7 @@ def _sessions(size, courses):
 def _officers(size):
     forces = list(Force.objects.order_by("pk"))
     password = make_password(DEMO_PASSWORD)
-    officers = []
+    officers, profiles = [], []
     for number in range(1, size.officers + 1):
         given = GIVEN_NAMES[number % len(GIVEN_NAMES)]
         family = FAMILY_NAMES[(number // len(GIVEN_NAMES)) % len(FAMILY_NAMES)]
@@ -338,15 +338,24 @@ def _officers(size):
         officers.append(
             get_user_model()(
                 email=f"officer.{number:05d}@{OFFICER_DOMAIN}",
-                full_name=f"{given} {family}",
                 first_name=given,
                 last_name=family,
-                force=force,
-                preferred_language=LANGUAGE_OF_COUNTRY.get(force.country, "en"),
                 password=password,
             )
         )
-    return get_user_model().objects.bulk_create(officers, batch_size=BATCH)
+        profiles.append(
+            {
+                "full_name": f"{given} {family}",
+                "force": force,
+                "preferred_language": LANGUAGE_OF_COUNTRY.get(force.country, "en"),
+            }
+        )
+    officers = get_user_model().objects.bulk_create(officers, batch_size=BATCH)
+    Profile.objects.bulk_create(
+        [Profile(user=user, **profile) for user, profile in zip(officers, profiles, strict=True)],
+        batch_size=BATCH,
+    )
+    return officers
 
 
 @dataclass
