@@ -131,3 +131,30 @@ def test_admin_templates_hide_screen_reader_text_with_the_admins_own_class():
 
     assert admin_templates
     assert [p.name for p in admin_templates if "visually-hidden" in p.read_text()] == []
+
+
+def test_the_admins_user_form_shows_and_saves_the_academy_profile(
+    client, network_admin, lisbon, officer
+):
+    client.force_login(network_admin)
+    url = reverse("wagtailusers_users:edit", args=[officer.pk])
+
+    page = client.get(url).content.decode()
+    client.post(
+        url,
+        {
+            "email": officer.email,
+            "first_name": officer.first_name,
+            "last_name": officer.last_name,
+            "is_active": "on",
+            "full_name": "Ana Sofia da Silva",
+            "force": lisbon.academy.force.pk,
+            "participant_type": "staff",
+            "preferred_language": "es",
+        },
+    )
+
+    assert f'value="{officer.academy_profile.full_name}"' in page
+    officer.refresh_from_db()
+    assert officer.academy_profile.full_name == "Ana Sofia da Silva"
+    assert officer.academy_profile.participant_type == "staff"
