@@ -13,7 +13,7 @@ class AcademyConfig(AppConfig):
 
 
 class AcademyUsersConfig(wagtail_users_apps.WagtailUsersAppConfig):
-    """Wagtail's user admin with the fields of our user model."""
+    """Wagtail's user admin, of any user model, with the academy profile's fields."""
 
     default = False
     user_viewset = "academy.viewsets.UserViewSet"

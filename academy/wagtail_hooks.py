@@ -1,4 +1,3 @@
-from django import forms
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -11,9 +10,9 @@ from courses.session_admin import CancelSessionView, SessionAttendanceView, Sess
 from courses.viewsets import CitySessionPermissionPolicy
 
 from .admin_access import RoleMenuItem, is_coordinator_somewhere, is_network_admin
-from .forms import AccountEmailForm
+from .forms import CertificateDetailsForm
 from .media_api import CityDocumentsAPIViewSet, CityImagesAPIViewSet
-from .models import AcademyPage, User
+from .models import AcademyPage, Profile, profile_of
 from .page_chooser import only_choosable_pages
 from .views import OfficerImportView, OnboardCityView
 from .viewsets import ForceViewSet
@@ -79,12 +78,6 @@ def register_officer_import_menu_item():
     )
 
 
-class CertificateDetailsForm(forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ["full_name", "force", "participant_type", "preferred_language"]
-
-
 class CertificateDetailsPanel(BaseSettingsPanel):
     """Staff keep the name printed on their certificates in their admin account too."""
 
@@ -93,32 +86,18 @@ class CertificateDetailsPanel(BaseSettingsPanel):
     order = 150
     form_class = CertificateDetailsForm
 
+    def get_form(self):
+        # Saving makes the profile (race-free); looking at the page does not.
+        if self.request.method == "POST":
+            profile = Profile.objects.for_user(self.user)
+            return self.form_class(self.request.POST, instance=profile, prefix=self.name)
+        profile = profile_of(self.user) or Profile(user=self.user)
+        return self.form_class(instance=profile, prefix=self.name)
+
 
 @hooks.register("register_account_settings_panel")
 def register_certificate_details_panel(request, user, profile):
     return CertificateDetailsPanel(request, user, profile)
-
-
-class AccountEmailPanel(BaseSettingsPanel):
-    """The address of one's own account, in place of Wagtail's (switched off by
-    WAGTAIL_EMAIL_MANAGEMENT_ENABLED): checked in any case against every other account,
-    and changed only once the new address is confirmed."""
-
-    name = "account_email"
-    title = _("Email address")
-    order = 110
-    form_class = AccountEmailForm
-
-    def get_form(self):
-        kwargs = {"instance": self.user, "prefix": self.name, "request": self.request}
-        if self.request.method == "POST":
-            return self.form_class(self.request.POST, **kwargs)
-        return self.form_class(**kwargs)
-
-
-@hooks.register("register_account_settings_panel")
-def register_account_email_panel(request, user, profile):
-    return AccountEmailPanel(request, user, profile)
 
 
 class YourAcademiesPanel(Component):

@@ -171,7 +171,7 @@ class SessionCertificatesView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         enrolments = list(
             self.session.enrolments.filter(state=Enrolment.State.COMPLETED)
-            .select_related("officer")
+            .select_related("officer__academy_profile")
             .prefetch_related(
                 Prefetch(
                     "certificates",
@@ -187,7 +187,7 @@ class SessionCertificatesView(WagtailAdminTemplateMixin, TemplateView):
                     to_attr="revoked_certificates",
                 ),
             )
-            .order_by("officer__last_name", "officer__first_name")
+            .order_by("officer__academy_profile__full_name", "officer")
         )
         batch = self.session.certificate_batches.first()
         return {

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 
 import django_filters
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
@@ -19,7 +19,7 @@ from wagtail.admin.ui.tables import Column
 
 from academy.charts import bar_chart
 from academy.exports import AcademyReportView
-from academy.models import AcademyPage
+from academy.models import AcademyPage, name_on_certificates, profile_of
 from certificates.models import Certificate
 from courses.models import (
     AssessmentAttempt,
@@ -149,10 +149,10 @@ class SessionProgressView(AcademyReportView):
     def get_queryset(self):
         enrolments = (
             self.session.enrolments.active()
-            .select_related("officer__force")
+            .select_related("officer__academy_profile__force")
             .with_required_modules_done()
         )
-        by_name = ["officer__last_name", "officer__first_name", "pk"]
+        by_name = ["officer__academy_profile__full_name", "pk"]
         if self.request.GET.get("ordering") == "progress":
             return ProgressRows(enrolments.order_by("-required_modules_done", *by_name), self)
         return ProgressRows(enrolments.order_by(*by_name), self)
@@ -182,10 +182,11 @@ class SessionProgressView(AcademyReportView):
         rows = []
         for enrolment in enrolments:
             officer = enrolment.officer
+            profile = profile_of(officer)
             mine = progress[enrolment.pk]
             row = SimpleNamespace(
-                officer=officer.full_name,
-                force=officer.force.name if officer.force else "",
+                officer=name_on_certificates(officer),
+                force=profile.force.name if profile and profile.force else "",
                 state=enrolment.get_state_display(),
                 done=enrolment.required_modules_done,
                 minutes=_minutes(sum(p["seconds_spent"] for p in mine.values())),
@@ -260,7 +261,9 @@ class NetworkReportView(AcademyReportView):
                 SimpleNamespace(
                     academy=f"{academy.title} ({academy.city})",
                     officers=of_academy.values("officer").distinct().count(),
-                    cross_city=of_academy.exclude(officer__force__city=academy.city)
+                    cross_city=of_academy.exclude(
+                        officer__academy_profile__force__city=academy.city
+                    )
                     .values("officer")
                     .distinct()
                     .count(),
@@ -275,9 +278,12 @@ class NetworkReportView(AcademyReportView):
         context = super().get_context_data(**kwargs)
         trained = Enrolment.objects.active()
         context["per_force"] = (
-            trained.values("officer__force__name", "officer__force__city")
+            trained.values(
+                force_name=F("officer__academy_profile__force__name"),
+                force_city=F("officer__academy_profile__force__city"),
+            )
             .annotate(officers=Count("officer", distinct=True))
-            .order_by("-officers", "officer__force__name")
+            .order_by("-officers", "force_name")
         )
         # Enrolments in course sessions, by the themes of the course (in any language).
         context["per_theme"] = (

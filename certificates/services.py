@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from PIL import Image as PILImage
 
-from academy.models import AcademyPage
+from academy.models import AcademyPage, language_of, name_on_certificates
 from courses.models import Enrolment, Session
 from courses.notifications import remind
 
@@ -246,14 +246,15 @@ def _issue(enrolment, *, by):
     number = _next_number(academy, issued_on.year)
     serial = f"{academy.code}-{issued_on.year}-{number:06d}"
     code = new_code()
-    with translation.override(enrolment.officer.preferred_language):
+    language = language_of(enrolment.officer)
+    with translation.override(language):
         course = session.course.localized if session.course_id else None
     snapshot = build_snapshot(
-        officer_name=enrolment.officer.full_name,
+        officer_name=name_on_certificates(enrolment.officer),
         session=session,
         course=course,
         template=template,
-        language=enrolment.officer.preferred_language,
+        language=language,
         serial=serial,
         issued_on=issued_on,
     )
@@ -284,7 +285,7 @@ def _issue(enrolment, *, by):
 def _locked_enrolment(enrolment_id):
     return (
         Enrolment.objects.select_for_update(of=("self",))
-        .select_related("officer", "session__academy", "session__course")
+        .select_related("officer__academy_profile", "session__academy", "session__course")
         .get(pk=enrolment_id)
     )
 

@@ -6,8 +6,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from academy import account_views
 from academy.views import AdminLogoutView
+from home import account_views
 from home import views as home_views
 
 urlpatterns = [
@@ -32,7 +32,9 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Pages are served under a language prefix (/en/, /fr/, ...): Wagtail i18n.
+# Pages are served under a language prefix (/en/, /fr/, ...): Wagtail i18n. The site's own
+# account pages (it signs in by e-mail address) come first, then the academy's pages (the
+# officer's profile at accounts/profile/ among them), then Wagtail's.
 urlpatterns += i18n_patterns(
     path(
         "accounts/login/",
@@ -51,7 +53,6 @@ urlpatterns += i18n_patterns(
         account_views.confirm_new_email,
         name="email_change_confirm",
     ),
-    path("accounts/profile/", account_views.profile, name="profile"),
     path(
         "accounts/password/",
         account_views.PasswordChangeView.as_view(),

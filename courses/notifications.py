@@ -5,15 +5,15 @@ import re
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
+from academy.mail import send_to
+from academy.models import profile_of
 from courses.models import Enrolment, Reminder
 
 
@@ -135,7 +135,8 @@ def session_calendar(session, *, cancelled=False, officer=None):
         _organizer(session),
     ]
     if officer is not None:
-        lines.append(f"ATTENDEE;RSVP=FALSE:mailto:{officer.email}")
+        address = getattr(officer, officer.get_email_field_name())
+        lines.append(f"ATTENDEE;RSVP=FALSE:mailto:{address}")
     # The venue only: an online session has no place to go to (its format is described).
     if session.venue:
         lines.append(f"LOCATION:{_ics_text(session.venue)}")
@@ -151,36 +152,39 @@ def session_calendar(session, *, cancelled=False, officer=None):
 @task()
 def notify_officer(enrolment_id, event):
     """Send the officer the email for an event of their enrolment (see ``SUBJECTS``)."""
-    enrolment = Enrolment.objects.select_related("officer", "session__academy").get(pk=enrolment_id)
+    enrolment = Enrolment.objects.select_related(
+        "officer__academy_profile", "session__academy"
+    ).get(pk=enrolment_id)
     officer, session = enrolment.officer, enrolment.session
-    with translation.override(officer.preferred_language):
-        context = {
+    # A change updates the event in the calendars of officers with a place only: the
+    # others never got it, and have no place to keep free.
+    attachments = []
+    if event in (Event.APPROVED, Event.CANCELLED) or (
+        event == Event.CHANGED and enrolment.is_approved
+    ):
+        attachments.append(
+            (
+                "session.ics",
+                lambda: session_calendar(
+                    session, cancelled=event == Event.CANCELLED, officer=officer
+                ),
+                "text/calendar",
+            )
+        )
+    send_to(
+        officer,
+        "courses/email/enrolment",
+        {
             "officer": officer,
             "session": session,
             "enrolment": enrolment,
             "event": event,
             "Event": Event,
-            "url": session_url(session),
-        }
-        message = EmailMultiAlternatives(
-            subject=SUBJECTS[event](session.title),
-            body=render_to_string("courses/email/enrolment.txt", context),
-            to=[officer.email],
-        )
-        message.attach_alternative(
-            render_to_string("courses/email/enrolment.html", context), "text/html"
-        )
-        # A change updates the event in the calendars of officers with a place only: the
-        # others never got it, and have no place to keep free.
-        if event in (Event.APPROVED, Event.CANCELLED) or (
-            event == Event.CHANGED and enrolment.is_approved
-        ):
-            message.attach(
-                "session.ics",
-                session_calendar(session, cancelled=event == Event.CANCELLED, officer=officer),
-                "text/calendar",
-            )
-        message.send()
+            "url": lambda: session_url(session),
+        },
+        subject=lambda: SUBJECTS[event](session.title),
+        attachments=attachments,
+    )
 
 
 REMINDER_SUBJECTS = {
@@ -196,7 +200,8 @@ def remind(enrolment, kind, key=None, **details):
 
     Returns True if a reminder is sent now.
     """
-    if not enrolment.officer.reminders:
+    profile = profile_of(enrolment.officer)
+    if profile is not None and not profile.reminders:
         return False
     _reminder, created = Reminder.objects.get_or_create(enrolment=enrolment, kind=key or kind)
     if created:
@@ -207,32 +212,32 @@ def remind(enrolment, kind, key=None, **details):
 @task()
 def send_reminder(enrolment_id, kind, details):
     """The reminder email, in the officer's language (``REMINDER_SUBJECTS`` lists the kinds)."""
-    enrolment = Enrolment.objects.select_related("officer", "session__academy").get(pk=enrolment_id)
+    enrolment = Enrolment.objects.select_related(
+        "officer__academy_profile", "session__academy"
+    ).get(pk=enrolment_id)
     officer, session = enrolment.officer, enrolment.session
-    with translation.override(officer.preferred_language):
-        base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-        context = {
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    attachments = []
+    if kind == "session_starts":
+        attachments.append(
+            ("session.ics", lambda: session_calendar(session, officer=officer), "text/calendar")
+        )
+    send_to(
+        officer,
+        "courses/email/reminder",
+        {
             "officer": officer,
             "session": session,
             "kind": kind,
             "details": details,
-            "url": session_url(session),
-            "my_learning_url": base + reverse("my_learning"),
-            "profile_url": base + reverse("profile"),
-        }
-        message = EmailMultiAlternatives(
-            subject=REMINDER_SUBJECTS[kind](session.title),
-            body=render_to_string("courses/email/reminder.txt", context),
-            to=[officer.email],
-        )
-        message.attach_alternative(
-            render_to_string("courses/email/reminder.html", context), "text/html"
-        )
-        if kind == "session_starts":
-            message.attach(
-                "session.ics", session_calendar(session, officer=officer), "text/calendar"
-            )
-        message.send()
+            # Links in the officer's language: reversed while it is active.
+            "url": lambda: session_url(session),
+            "my_learning_url": lambda: base + reverse("my_learning"),
+            "profile_url": lambda: base + reverse("academy_profile"),
+        },
+        subject=lambda: REMINDER_SUBJECTS[kind](session.title),
+        attachments=attachments,
+    )
 
 
 def remind_sessions_starting(days):
@@ -243,6 +248,6 @@ def remind_sessions_starting(days):
         session__starts_on=starts_on,
         session__cancelled_at__isnull=True,
         state=Enrolment.State.APPROVED,
-    ).select_related("officer"):
+    ).select_related("officer__academy_profile"):
         sent += remind(enrolment, "session_starts", key=f"starts_in_{days}", days=days)
     return sent

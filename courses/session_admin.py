@@ -73,7 +73,9 @@ class SessionEnrolmentsView(SessionAdminMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["enrolments"] = self.session.enrolments.select_related("officer__force")
+        context["enrolments"] = self.session.enrolments.select_related(
+            "officer__academy_profile__force"
+        )
         context["can_decide"] = self.can_decide
         return context
 

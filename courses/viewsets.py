@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.forms import modelform_factory
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -18,7 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from academy.models import AcademyPage, User
+from academy.models import AcademyPage
 from courses.models import CoursePage, Session
 from courses.services import update_session
 
@@ -67,9 +68,9 @@ class SessionForm(WagtailAdminModelForm):
         for academy in academies:
             courses |= CoursePage.objects.of_academy(academy)
         self.fields["course"].queryset = courses.order_by("title")
-        self.fields["trainers"].queryset = User.objects.filter(
-            groups__in=academies.values("trainer_group")
-        ).distinct()
+        self.fields["trainers"].queryset = (
+            get_user_model().objects.filter(groups__in=academies.values("trainer_group")).distinct()
+        )
 
 
 class SessionIndexView(IndexView):

@@ -1,5 +1,6 @@
 """What officers do in a course: module progress, assessment attempts and their answers."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -109,7 +110,10 @@ class AssessmentAttempt(models.Model):
         related_name="attempts",
     )
     officer = models.ForeignKey(
-        "academy.User", verbose_name=_("officer"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     number = models.PositiveSmallIntegerField(_("attempt"))
     state = models.CharField(
@@ -192,7 +196,7 @@ class Response(models.Model):
     points = models.DecimalField(_("points"), max_digits=6, decimal_places=2, null=True, blank=True)
     comment = models.TextField(_("trainer's comment"), blank=True)
     graded_by = models.ForeignKey(
-        "academy.User",
+        settings.AUTH_USER_MODEL,
         verbose_name=_("graded by"),
         null=True,
         blank=True,

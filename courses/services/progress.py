@@ -158,7 +158,7 @@ def remind_modules_left(days):
             session__cancelled_at__isnull=True,
             session__course__isnull=False,
         )
-        .select_related("officer", "session__course")
+        .select_related("officer__academy_profile", "session__course")
         .with_required_modules_done()
     )
     required = required_modules({e.session.course for e in enrolments})

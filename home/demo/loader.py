@@ -19,7 +19,7 @@ from PIL import ImageDraw, ImageFont
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
-from academy.models import Force, InformationPage
+from academy.models import Force, InformationPage, Profile
 from academy.services import onboard_city, publish_under
 from certificates.models import Certificate, CertificateTemplate, CertificateText, Signatory
 from courses.models import (
@@ -97,20 +97,22 @@ def _counts():
 
 
 def create_person(email, full_name, *, force, language):
-    """The demo person of this e-mail address, created with the demo password if missing."""
+    """The demo person of this e-mail address, created with the demo password if missing,
+    with the academy's profile of them (name on certificates, force, language)."""
     user, created = get_user_model().objects.get_or_create(
         email=email,
         defaults={
-            "full_name": full_name,
             "first_name": full_name.split(" ")[0],
             "last_name": full_name.split(" ", 1)[-1],
-            "force": force,
-            "preferred_language": language,
         },
     )
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+    profile = Profile.objects.for_user(user)
+    if not profile.full_name:
+        profile.full_name, profile.force, profile.preferred_language = full_name, force, language
+        profile.save(update_fields=["full_name", "force", "preferred_language"])
     return user
 
 

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from academy.models import AcademyPage, Force
+from academy.models import AcademyPage, Force, Profile
 from courses.models import (
     AssessmentAttempt,
     CoursePage,
@@ -251,7 +251,7 @@ def _officers(size, names):
     given_names, family_names = names["given_names"], names["family_names"]
     forces = list(Force.objects.order_by("pk"))
     password = make_password(DEMO_PASSWORD)
-    officers = []
+    officers, profiles = [], []
     for number in range(1, size.officers + 1):
         given = given_names[number % len(given_names)]
         family = family_names[(number // len(given_names)) % len(family_names)]
@@ -259,15 +259,24 @@ def _officers(size, names):
         officers.append(
             get_user_model()(
                 email=f"officer.{number:05d}@{OFFICER_DOMAIN}",
-                full_name=f"{given} {family}",
                 first_name=given,
                 last_name=family,
-                force=force,
-                preferred_language=LANGUAGE_OF_COUNTRY.get(force.country, "en"),
                 password=password,
             )
         )
-    return get_user_model().objects.bulk_create(officers, batch_size=BATCH)
+        profiles.append(
+            {
+                "full_name": f"{given} {family}",
+                "force": force,
+                "preferred_language": LANGUAGE_OF_COUNTRY.get(force.country, "en"),
+            }
+        )
+    officers = get_user_model().objects.bulk_create(officers, batch_size=BATCH)
+    Profile.objects.bulk_create(
+        [Profile(user=user, **profile) for user, profile in zip(officers, profiles, strict=True)],
+        batch_size=BATCH,
+    )
+    return officers
 
 
 @dataclass

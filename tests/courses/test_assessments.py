@@ -422,10 +422,16 @@ def test_a_trainer_grades_written_answers_from_the_queue(
     response = attempt.responses.get(question=2)
 
     client.force_login(madrid_trainer)
-    assert officer.full_name not in client.get(reverse("courses_grading_queue")).content.decode()
+    assert (
+        officer.academy_profile.full_name
+        not in client.get(reverse("courses_grading_queue")).content.decode()
+    )
     assert client.get(reverse("courses_grade_attempt", args=[attempt.pk])).status_code == 404
     client.force_login(lisbon_trainer)
-    assert officer.full_name in client.get(reverse("courses_grading_queue")).content.decode()
+    assert (
+        officer.academy_profile.full_name
+        in client.get(reverse("courses_grading_queue")).content.decode()
+    )
     too_many = client.post(
         reverse("courses_grade_attempt", args=[attempt.pk]),
         {f"points-{response.pk}": "5", f"comment-{response.pk}": "Good example"},

@@ -73,7 +73,7 @@ def officer_pages(lisbon, officer):
         reverse("session_detail", args=[session.pk]),
         reverse("attempt", args=[attempt.pk]),
         reverse("my_learning"),
-        reverse("profile"),
+        reverse("academy_profile"),
         reverse("password_change"),
         reverse("certificate_verify", args=[certificate.code]),
     ]

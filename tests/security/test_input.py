@@ -34,7 +34,7 @@ def test_state_changes_need_the_csrf_token(csrf_client, lisbon, officer, lisbon_
         reverse("session_withdraw", args=[session.pk]),
         reverse("attempt_save", args=[attempt.pk]),
         reverse("attempt_submit", args=[attempt.pk]),
-        reverse("profile"),
+        reverse("academy_profile"),
         reverse("logout"),
     ):
         assert csrf_client.post(url, {"question": "0", "sequence": "0"}).status_code == 403
@@ -187,7 +187,7 @@ def test_malformed_posts_get_a_clear_refusal_never_a_server_error(
         (submit, {"question": ["0", "0", "7"], "sequence": "x"}),
         (reverse("module_heartbeat", args=[module.pk]), {"position": "9" * 400}),
         (reverse("module_heartbeat", args=[module.pk]), {"position": nul}),
-        (reverse("profile"), {"full_name": nul, "first_name": huge}),
+        (reverse("academy_profile"), {"full_name": nul, "first_name": huge}),
         (reverse("session_enrol", args=[session.pk]), {"anything": nul}),
     ]
     for url, data in posts:
@@ -199,7 +199,7 @@ def test_malformed_posts_get_a_clear_refusal_never_a_server_error(
     attempt.refresh_from_db()
     officer.refresh_from_db()
     assert attempt.state == AssessmentAttempt.State.IN_PROGRESS
-    assert "\x00" not in officer.full_name
+    assert "\x00" not in officer.academy_profile.full_name
     assert [response.text for response in attempt.responses.all()] == ["", "Residents"]
 
     submit_attempt(attempt)

@@ -51,7 +51,7 @@ def remove_network_home(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("home", "0001_initial"),
+        ("home", "0002_homepage"),
         ("wagtailcore", "0098_apitoken"),
     ]
 

@@ -1,11 +1,11 @@
-"""The officer's account on the public site: sign-up, email confirmation, profile."""
+"""Accounts of the network's site: sign-up, e-mail confirmation, password reset, sign-in
+lockout (django-axes)."""
 
 from axes.utils import reset as reset_sign_in_failures
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.messages.views import SuccessMessageMixin
 from django.shortcuts import redirect, render
@@ -14,6 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
+
+from academy.models import language_of
 
 from .accounts import (
     EmailChangeRefused,
@@ -24,7 +26,7 @@ from .accounts import (
     sign_up,
     user_from_link,
 )
-from .forms import AcademyPasswordResetForm, ProfileForm, SignUpForm
+from .forms import AcademyPasswordResetForm, SignUpForm
 from .models import User
 
 
@@ -37,9 +39,7 @@ def sign_up_view(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         sign_up(
-            email=data["email"],
-            password=data["password1"],
-            **{name: data[name] for name in ProfileForm.Meta.fields},
+            email=data["email"], password=data["password1"], names=form.names, profile=form.profile
         )
         return render(request, "registration/sign_up_done.html", {"email": data["email"]})
     return render(request, "registration/sign_up.html", {"form": form})
@@ -59,7 +59,7 @@ def confirm_account(request, uidb64, token):
         if user is not None:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your account is confirmed. Welcome to the academy."))
-            with translation.override(user.preferred_language):
+            with translation.override(language_of(user)):
                 return redirect(reverse("my_learning"))
     already = user is not None and user.is_active and not user.awaiting_confirmation
     return render(
@@ -93,18 +93,6 @@ def confirm_new_email(request, token):
         {"valid": user is not None, "new_email": new_email},
         status=200 if user is not None else 404,
     )
-
-
-@login_required
-def profile(request):
-    """The signed-in user's name on certificates, force and language."""
-    form = ProfileForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        with translation.override(user.preferred_language):
-            messages.success(request, _("Your profile is saved."))
-            return redirect(reverse("profile"))
-    return render(request, "registration/profile.html", {"form": form})
 
 
 password_reset = auth_views.PasswordResetView.as_view(
@@ -159,5 +147,5 @@ def locked_out(request, original_response=None, credentials=None):
 
 
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
-    success_url = reverse_lazy("profile")
+    success_url = reverse_lazy("academy_profile")
     success_message = gettext_lazy("Your password is changed.")

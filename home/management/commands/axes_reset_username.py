@@ -3,7 +3,7 @@ attempts are counted under the address as stored (see AXES_USERNAME_CALLABLE).""
 
 from axes.management.commands.axes_reset_username import Command as AxesCommand
 
-from academy.models import User
+from home.models import User
 
 
 class Command(AxesCommand):

@@ -52,7 +52,7 @@ def withdraw_starter_rights(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("home", "0002_network_home_and_locales"),
+        ("home", "0003_network_home_and_locales"),
         ("wagtailcore", "0098_apitoken"),
         ("wagtailadmin", "0006_formstate"),
         ("wagtaildocs", "0014_alter_document_file_size"),

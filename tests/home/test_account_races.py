@@ -3,7 +3,7 @@
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from academy.accounts import (
+from home.accounts import (
     EmailChangeRefused,
     confirm_email,
     confirm_email_change,
@@ -11,7 +11,7 @@ from academy.accounts import (
     email_confirmation_token,
     sign_up,
 )
-from academy.models import User
+from home.models import User
 from tests.concurrency import meeting_before_saving, race_test, run_at_once
 from tests.factories import ForceFactory, UserFactory
 
@@ -42,7 +42,9 @@ def test_a_sign_up_racing_the_owners_confirmation_never_takes_the_account(db):
     owner confirms it, then saves over the confirmation: the owner is signed in, and the
     account is left unconfirmed with the other person's password, for their own link."""
     force = ForceFactory()
-    owner = sign_up(email=EMAIL, password=OWNERS, full_name="Ana Silva", force=force)
+    owner = sign_up(
+        email=EMAIL, password=OWNERS, profile={"full_name": "Ana Silva", "force": force}
+    )
     uid = urlsafe_base64_encode(force_bytes(owner.pk))
     token = email_confirmation_token.make_token(owner)
     confirmed = []
@@ -51,7 +53,11 @@ def test_a_sign_up_racing_the_owners_confirmation_never_takes_the_account(db):
         if who == "owner":
             confirmed.append(confirm_email(uid, token))
         else:
-            sign_up(email=EMAIL, password="someone else's password", full_name="X", force=force)
+            sign_up(
+                email=EMAIL,
+                password="someone else's password",
+                profile={"full_name": "X", "force": force},
+            )
 
     with meeting_before_saving(User, 2):
         errors = run_at_once(act, ["owner", "someone else"])

@@ -11,7 +11,7 @@ def test_officer_signs_in_with_email_and_sees_their_name(client, officer):
     )
 
     assert response.status_code == 200
-    assert officer.full_name in response.content.decode()
+    assert officer.get_full_name() in response.content.decode()
 
 
 @pytest.mark.parametrize(

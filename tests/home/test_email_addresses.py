@@ -9,8 +9,8 @@ from django.core import mail
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
-from academy.accounts import sign_up
-from academy.models import User
+from home.accounts import sign_up
+from home.models import User
 from tests.concurrency import race_test, run_at_once
 from tests.factories import ForceFactory, UserFactory
 
@@ -45,7 +45,7 @@ def test_sign_up_stores_the_address_in_lower_case(client, db):
 
 def test_the_database_refuses_a_second_account_for_a_case_variant(officer):
     with pytest.raises(IntegrityError), transaction.atomic():
-        User.objects.create(email=officer.email.upper(), full_name="Twin")
+        User.objects.create(email=officer.email.upper(), first_name="Twin")
 
 
 @race_test
@@ -63,8 +63,7 @@ def test_twelve_sign_ups_at_once_with_case_variants_open_one_account():
         lambda email: sign_up(
             email=email,
             password="a long and unusual passphrase 42",
-            full_name="Ana Silva",
-            force=force,
+            profile={"full_name": "Ana Silva", "force": force},
         ),
         [variants[number % 3] for number in range(12)],
     )
@@ -125,7 +124,7 @@ def test_the_admin_cannot_give_a_user_a_case_variant_of_another_users_address(
             "email": f" {officer.email.title()}",
             "first_name": other.first_name,
             "last_name": other.last_name,
-            "full_name": other.full_name,
+            "full_name": other.academy_profile.full_name,
             "participant_type": "officer",
             "preferred_language": "en",
             "is_active": "on",
@@ -253,7 +252,7 @@ def test_an_address_the_admin_gives_a_user_waits_for_the_link_sent_to_it(
                 "email": "New.Address@Academy.example",
                 "first_name": officer.first_name,
                 "last_name": officer.last_name,
-                "full_name": officer.full_name,
+                "full_name": officer.academy_profile.full_name,
                 "participant_type": "officer",
                 "preferred_language": "en",
                 "is_active": "on",

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from academy.accounts import purge_unconfirmed_accounts
+from home.accounts import purge_unconfirmed_accounts
 
 
 class Command(BaseCommand):
