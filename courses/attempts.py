@@ -11,11 +11,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from academy.models import AcademyPage
+from academy import policy
 from courses.models import Enrolment
 
 from .models import AssessmentAttempt, AssessmentPage, Question, Response
@@ -352,23 +351,13 @@ def close_overdue_attempts(now=None):
 
 
 def staff_assessments(user):
-    """Assessments under the academies (in every language) where ``user`` is staff."""
-    assessments = AssessmentPage.objects.all()
-    if user.is_superuser:
-        return assessments
-    keys = AcademyPage.objects.staffed_by(user).values_list("translation_key", flat=True)
-    paths = AcademyPage.objects.filter(translation_key__in=list(keys)).values_list(
-        "path", flat=True
-    )
-    under = Q(pk__in=[])
-    for path in paths:
-        under |= Q(path__startswith=path)
-    return assessments.filter(under)
+    """Assessments under the academies (in every language) where ``user`` may grade."""
+    return policy.scope(AssessmentPage.objects.all(), user, "grade")
 
 
 def may_grade(user, assessment):
     """Trainers and coordinators of the assessment's academy (network admins too)."""
-    return staff_assessments(user).filter(pk=assessment.pk).exists()
+    return policy.may_act_on(user, "grade", assessment)
 
 
 @transaction.atomic
