@@ -9,7 +9,7 @@ class AcademyConfig(AppConfig):
     verbose_name = _("Academies")
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import admin_overrides, receivers  # noqa: F401 (checks, signal receivers)
 
 
 class AcademyUsersConfig(wagtail_users_apps.WagtailUsersAppConfig):

@@ -3,21 +3,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.account import BaseSettingsPanel
-from wagtail.permissions import register_permission_policy
 
-from courses.models import Session
-from courses.session_admin import CancelSessionView, SessionAttendanceView, SessionEnrolmentsView
-from courses.viewsets import CitySessionPermissionPolicy
-
-from .admin_access import RoleMenuItem, is_coordinator_somewhere, is_network_admin
+from .admin_access import PolicyMenuItem, only_for
 from .forms import CertificateDetailsForm
 from .media_api import CityDocumentsAPIViewSet, CityImagesAPIViewSet
 from .models import AcademyPage, Profile, profile_of
 from .page_chooser import only_choosable_pages
 from .views import OfficerImportView, OnboardCityView
 from .viewsets import ForceViewSet
-
-register_permission_policy(Session, CitySessionPermissionPolicy(Session))
 
 
 @hooks.register("register_admin_viewset")
@@ -38,43 +31,38 @@ def list_choosable_media_only(router):
 @hooks.register("register_admin_urls")
 def register_onboarding_url():
     return [
-        path("onboard-city/", OnboardCityView.as_view(), name="academy_onboard_city"),
-        path("import-officers/", OfficerImportView.as_view(), name="academy_officer_import"),
         path(
-            "sessions/<int:pk>/enrolments/",
-            SessionEnrolmentsView.as_view(),
-            name="academy_session_enrolments",
+            "onboard-city/",
+            only_for("onboard")(OnboardCityView.as_view()),
+            name="academy_onboard_city",
         ),
         path(
-            "sessions/<int:pk>/attendance/",
-            SessionAttendanceView.as_view(),
-            name="academy_session_attendance",
-        ),
-        path(
-            "sessions/<int:pk>/cancel/", CancelSessionView.as_view(), name="academy_session_cancel"
+            "import-officers/",
+            only_for("import_officers")(OfficerImportView.as_view()),
+            name="academy_officer_import",
         ),
     ]
 
 
 @hooks.register("register_settings_menu_item")
 def register_onboarding_menu_item():
-    return RoleMenuItem(
+    return PolicyMenuItem(
         _("Onboard a host city"),
         reverse("academy_onboard_city"),
         icon_name="site",
         order=50,
-        role=is_network_admin,
+        action="onboard",
     )
 
 
 @hooks.register("register_admin_menu_item")
 def register_officer_import_menu_item():
-    return RoleMenuItem(
+    return PolicyMenuItem(
         _("Import officers"),
         reverse("academy_officer_import"),
         icon_name="group",
         order=260,
-        role=is_coordinator_somewhere,
+        action="import_officers",
     )
 
 

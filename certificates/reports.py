@@ -17,6 +17,7 @@ from django.utils.translation import gettext, gettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 
+from academy import policy
 from academy.charts import bar_chart
 from academy.exports import AcademyReportView
 from academy.models import AcademyPage, name_on_certificates, profile_of
@@ -82,7 +83,7 @@ class SessionProgressView(AcademyReportView):
 
     @cached_property
     def session(self):
-        return staff_session(self.request.user, self.kwargs["pk"])
+        return staff_session(self.request.user, self.kwargs["pk"], action="report")
 
     def get_page_subtitle(self):
         return self.session.title
@@ -361,7 +362,7 @@ class SessionsReportView(AcademyReportView):
 
     def get_base_queryset(self):
         return (
-            Session.objects.for_staff(self.request.user)
+            policy.scope(Session.objects.all(), self.request.user, "report")
             .select_related("academy")
             .annotate(
                 enrolled=Count("enrolments", filter=Q(enrolments__state__in=Enrolment.ACTIVE)),

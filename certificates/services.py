@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from PIL import Image as PILImage
 
+from academy import policy
 from academy.models import AcademyPage, language_of, name_on_certificates
 from courses.models import Enrolment, Session
 from courses.notifications import remind
@@ -308,8 +309,8 @@ def issue_certificate(enrolment, *, by=None):
 
 
 def may_manage(user, certificate):
-    """Coordinators of the certificate's academy, and network admins."""
-    return Certificate.objects.for_coordinator(user).filter(pk=certificate.pk).exists()
+    """Coordinators of the certificate's academy, and network admins (the city policy)."""
+    return policy.may_act_on(user, "manage", certificate)
 
 
 @transaction.atomic

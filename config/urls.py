@@ -6,18 +6,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from academy.views import AdminLogoutView
 from home import account_views
 from home import views as home_views
 
 urlpatterns = [
-    # Before Wagtail's own: signing out of the admin takes a POST.
-    path("admin/logout/", AdminLogoutView.as_view()),
-    # Before Wagtail's own: Wagtail's reports with safe exports, and a city's records in the
-    # site history shown to that city only.
-    path("admin/reports/", include("academy.admin_reports")),
-    # Before Wagtail's own: browsing the page chooser under another city's draft is a 404.
-    path("admin/choose-page/", include("academy.page_chooser")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

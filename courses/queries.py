@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import F, Q
 from django.utils import timezone
 
+from academy import policy
 from academy.models import AcademyPage
 from courses.models import (
     AssessmentAttempt,
@@ -307,23 +308,13 @@ def review_level(attempt, attempts_used):
 
 
 def staff_assessments(user):
-    """Assessments under the academies (in every language) where ``user`` is staff."""
-    assessments = AssessmentPage.objects.all()
-    if user.is_superuser:
-        return assessments
-    keys = AcademyPage.objects.staffed_by(user).values_list("translation_key", flat=True)
-    paths = AcademyPage.objects.filter(translation_key__in=list(keys)).values_list(
-        "path", flat=True
-    )
-    under = Q(pk__in=[])
-    for path in paths:
-        under |= Q(path__startswith=path)
-    return assessments.filter(under)
+    """Assessments under the academies (in every language) where ``user`` may grade."""
+    return policy.scope(AssessmentPage.objects.all(), user, "grade")
 
 
 def may_grade(user, assessment):
     """Trainers and coordinators of the assessment's academy (network admins too)."""
-    return staff_assessments(user).filter(pk=assessment.pk).exists()
+    return policy.may_act_on(user, "grade", assessment)
 
 
 def item_analysis(attempts):

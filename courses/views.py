@@ -7,6 +7,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from academy import policy
 from academy.models import AcademyPage
 
 from .models import attach_academies
@@ -22,7 +23,7 @@ class NetworkCoursesView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "copy"
 
     def dispatch(self, request, *args, **kwargs):
-        self.academies = list(AcademyPage.objects.coordinated_by(request.user).in_default_locale())
+        self.academies = list(policy.academies_for(request.user, "copy_course").in_default_locale())
         if not self.academies:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)

@@ -1,17 +1,12 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from academy.admin_access import (
-    RoleMenuItem,
-    is_staff_somewhere,
-    report_paths,
-    require_staff,
-)
-from academy.models import AcademyPage
-from courses.viewsets import SessionViewSet
+from academy.admin_access import PolicyMenuItem, report_paths, require_staff
+from courses.viewsets import CitySessionPermissionPolicy, SessionViewSet
 
 from .assessment_admin import (
     AssessmentResultsView,
@@ -21,6 +16,7 @@ from .assessment_admin import (
     ItemAnalysisView,
 )
 from .models import CoursePage, Session, Theme
+from .session_admin import CancelSessionView, SessionAttendanceView, SessionEnrolmentsView
 from .views import NetworkCoursesView
 
 
@@ -36,6 +32,26 @@ class ThemeViewSet(SnippetViewSet):
 
 
 register_snippet(ThemeViewSet)
+register_permission_policy(Session, CitySessionPermissionPolicy(Session))
+
+
+@hooks.register("register_admin_urls")
+def register_session_urls():
+    return [
+        path(
+            "sessions/<int:pk>/enrolments/",
+            SessionEnrolmentsView.as_view(),
+            name="academy_session_enrolments",
+        ),
+        path(
+            "sessions/<int:pk>/attendance/",
+            SessionAttendanceView.as_view(),
+            name="academy_session_attendance",
+        ),
+        path(
+            "sessions/<int:pk>/cancel/", CancelSessionView.as_view(), name="academy_session_cancel"
+        ),
+    ]
 
 
 @hooks.register("academy_page_context")
@@ -82,38 +98,34 @@ def register_assessment_urls():
 
 @hooks.register("register_reports_menu_item")
 def register_assessments_report_menu_item():
-    return RoleMenuItem(
+    return PolicyMenuItem(
         _("Assessments"),
         reverse("courses_assessments"),
         icon_name="tasks",
         order=700,
-        role=is_staff_somewhere,
+        action="report",
     )
 
 
 @hooks.register("register_admin_menu_item")
 def register_grading_queue_menu_item():
-    return RoleMenuItem(
+    return PolicyMenuItem(
         _("Grading queue"),
         reverse("courses_grading_queue"),
         icon_name="edit",
         order=255,
-        role=is_staff_somewhere,
+        action="report",
     )
-
-
-def coordinates_an_academy(user):
-    return AcademyPage.objects.coordinated_by(user).exists()
 
 
 @hooks.register("register_admin_menu_item")
 def register_network_courses_menu_item():
-    return RoleMenuItem(
+    return PolicyMenuItem(
         _("Network courses"),
         reverse("courses_network"),
         icon_name="copy",
         order=250,
-        role=coordinates_an_academy,
+        action="copy_course",
     )
 
 

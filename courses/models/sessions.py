@@ -55,12 +55,6 @@ class SessionQuerySet(models.QuerySet):
             "pk",
         )
 
-    def for_staff(self, user):
-        """Sessions of the academies where ``user`` is a coordinator or a trainer."""
-        if user.is_superuser:
-            return self
-        return self.filter(academy__in=AcademyPage.objects.staffed_by(user))
-
 
 def session_max_days():
     """The longest a session may last, in days (``SESSION_MAX_DAYS``, a year by default)."""
@@ -221,12 +215,6 @@ class EnrolmentQuerySet(models.QuerySet):
     def for_officer(self, officer):
         return self.filter(officer=officer)
 
-    def for_staff(self, user):
-        """Enrolments in sessions of the academies where ``user`` is on the staff."""
-        if user.is_superuser:
-            return self
-        return self.filter(session__academy__in=AcademyPage.objects.staffed_by(user))
-
     def holding_a_place(self):
         return self.filter(state__in=Enrolment.HOLDS_PLACE)
 
@@ -259,6 +247,9 @@ class EnrolmentRefused(Exception):
 class Enrolment(models.Model):
     """An officer in a session. Its state changes only through ``set_state()``, which the
     services of ``courses.services`` call inside their transactions."""
+
+    # How the city policy (academy.policy) reaches the enrolment's academy.
+    city_path = "session__academy"
 
     class State(models.TextChoices):
         REQUESTED = "requested", _("Requested")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.actions.copy_page import CopyPageAction
 
-from academy.models import AcademyPage
+from academy import policy
 from courses.models import Enrolment, EnrolmentRefused, ModulePage, ModuleProgress
 from courses.notifications import remind
 from courses.queries import academy_of, course_progress, required_modules
@@ -29,7 +29,7 @@ def copy_course_to_academy(course, academy, user):
     like any draft, and keeps credit to the academy that wrote it. Only a coordinator
     of ``academy`` may do this.
     """
-    if not AcademyPage.objects.coordinated_by(user).filter(pk=academy.pk).exists():
+    if not policy.may_act_on(user, "copy_course", academy):
         raise PermissionDenied(
             _("Only coordinators of %(academy)s can copy courses into it.")
             % {"academy": academy.title}
