@@ -9,7 +9,8 @@ own, and Wagtail has no hook for these views. So the plugin's middleware answers
   the 405 it answers to a GET, so any page an editor visits could sign them out);
 - Wagtail's own reports export every cell as text (a page titled ``=HYPERLINK(...)`` does
   not run as a formula), and the site history keeps each city's records to that city;
-- browsing the page chooser under another city's draft is not found.
+- browsing the page chooser under another city's draft is not found, nor is exploring
+  under it or confirming a move into it (those views show the page's draft title).
 
 Everything else (the chooser's listings and search, the admin API, the viewsets) is
 scoped through Wagtail's hooks and permission policies, not here.
@@ -19,6 +20,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core import checks
+from django.http import Http404
 from django.views.decorators.cache import never_cache
 from wagtail.admin.auth import require_admin_access
 
@@ -68,8 +70,27 @@ def overrides():
     return views
 
 
+# Wagtail admin views that show the page named by a URL argument (its title as drafted),
+# whatever the user's rights on it: that page must be one the user may choose.
+PAGE_ARGUMENTS = {
+    "wagtailadmin_explore": "parent_page_id",
+    "wagtailadmin_explore_results": "parent_page_id",
+    "wagtailadmin_pages:move_confirm": "destination_id",
+}
+
+
+def shows_a_page_not_choosable(request, view_name, view_kwargs):
+    from .page_chooser import choosable_pages
+
+    argument = PAGE_ARGUMENTS.get(view_name)
+    if argument is None or argument not in view_kwargs or request.user.is_superuser:
+        return False
+    return not choosable_pages(request.user).filter(pk=view_kwargs[argument]).exists()
+
+
 class AdminOverridesMiddleware:
-    """Answers the Wagtail admin views of ``overrides()`` with the academy's own."""
+    """Answers the Wagtail admin views of ``overrides()`` with the academy's own, and
+    refuses those of ``PAGE_ARGUMENTS`` under another city's draft."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -79,7 +100,11 @@ class AdminOverridesMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        view = match and overrides().get(match.view_name)
+        if match is None:
+            return None
+        if shows_a_page_not_choosable(request, match.view_name, view_kwargs):
+            raise Http404
+        view = overrides().get(match.view_name)
         if view is None:
             return None
         return view(request, *view_args, **view_kwargs)

@@ -207,7 +207,9 @@ class CoursePage(Page):
         context["assessments"] = AssessmentPage.objects.child_of(self).live().public()
         context["themes"] = list(self.themes.all())
         context["languages"] = list(self.languages.all())
-        context["prerequisites"] = self.prerequisites.live().public()
+        # A preview's prerequisites are the form's, not yet a database relation.
+        prerequisites = [page.pk for page in self.prerequisites.all()]
+        context["prerequisites"] = CoursePage.objects.filter(pk__in=prerequisites).live().public()
         context["sessions"] = Session.objects.for_listing().filter(
             course__translation_key=self.translation_key
         )
