@@ -73,19 +73,19 @@ def overrides():
 # Wagtail admin views that show the page named by a URL argument (its title as drafted),
 # whatever the user's rights on it: that page must be one the user may choose.
 PAGE_ARGUMENTS = {
-    "wagtailadmin_explore": "parent_page_id",
-    "wagtailadmin_explore_results": "parent_page_id",
-    "wagtailadmin_pages:move_confirm": "destination_id",
+    "wagtailadmin_explore": ("parent_page_id",),
+    "wagtailadmin_explore_results": ("parent_page_id",),
+    "wagtailadmin_pages:move_confirm": ("page_to_move_id", "destination_id"),
 }
 
 
 def shows_a_page_not_choosable(request, view_name, view_kwargs):
     from .page_chooser import choosable_pages
 
-    argument = PAGE_ARGUMENTS.get(view_name)
-    if argument is None or argument not in view_kwargs or request.user.is_superuser:
+    named = [view_kwargs[argument] for argument in PAGE_ARGUMENTS.get(view_name, ())]
+    if not named or request.user.is_superuser:
         return False
-    return not choosable_pages(request.user).filter(pk=view_kwargs[argument]).exists()
+    return choosable_pages(request.user).filter(pk__in=named).count() < len(set(named))
 
 
 class AdminOverridesMiddleware:

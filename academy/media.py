@@ -104,7 +104,8 @@ class CityMediaPageForm(WagtailAdminPageForm):
 
     def is_valid(self):
         valid = super().is_valid()
-        if self.for_user is None:
+        # An unbound form (a preview asked for before any edit) has nothing chosen.
+        if self.for_user is None or not self.is_bound:
             return valid
         forms = list(_with_nested_forms(self))
         for form in forms:
