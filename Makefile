@@ -16,7 +16,7 @@ MANAGE := $(PYTHON) manage.py
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]" $(if $(DJANGO_SPEC),"$(DJANGO_SPEC)")
+	$(BIN)/pip install --quiet -e ".[dev,site]" $(if $(DJANGO_SPEC),"$(DJANGO_SPEC)")
 	touch $@
 
 venv: $(BIN)/.installed
@@ -80,6 +80,7 @@ load: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/djhtml --check $$(find templates academy courses certificates home -name '*.html')
 
 format: venv

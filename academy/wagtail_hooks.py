@@ -4,11 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.account import BaseSettingsPanel
-from wagtail.permissions import register_permission_policy
-
-from courses.models import Session
-from courses.session_admin import CancelSessionView, SessionAttendanceView, SessionEnrolmentsView
-from courses.viewsets import CitySessionPermissionPolicy
 
 from .admin_access import RoleMenuItem, is_coordinator_somewhere, is_network_admin
 from .forms import AccountEmailForm
@@ -17,8 +12,6 @@ from .models import AcademyPage, User
 from .page_chooser import only_choosable_pages
 from .views import OfficerImportView, OnboardCityView
 from .viewsets import ForceViewSet
-
-register_permission_policy(Session, CitySessionPermissionPolicy(Session))
 
 
 @hooks.register("register_admin_viewset")
@@ -41,19 +34,6 @@ def register_onboarding_url():
     return [
         path("onboard-city/", OnboardCityView.as_view(), name="academy_onboard_city"),
         path("import-officers/", OfficerImportView.as_view(), name="academy_officer_import"),
-        path(
-            "sessions/<int:pk>/enrolments/",
-            SessionEnrolmentsView.as_view(),
-            name="academy_session_enrolments",
-        ),
-        path(
-            "sessions/<int:pk>/attendance/",
-            SessionAttendanceView.as_view(),
-            name="academy_session_attendance",
-        ),
-        path(
-            "sessions/<int:pk>/cancel/", CancelSessionView.as_view(), name="academy_session_cancel"
-        ),
     ]
 
 

@@ -1,6 +1,7 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -11,7 +12,7 @@ from academy.admin_access import (
     require_staff,
 )
 from academy.models import AcademyPage
-from courses.viewsets import SessionViewSet
+from courses.viewsets import CitySessionPermissionPolicy, SessionViewSet
 
 from .assessment_admin import (
     AssessmentResultsView,
@@ -20,7 +21,8 @@ from .assessment_admin import (
     GradingQueueView,
     ItemAnalysisView,
 )
-from .models import Theme
+from .models import Session, Theme
+from .session_admin import CancelSessionView, SessionAttendanceView, SessionEnrolmentsView
 from .views import NetworkCoursesView
 
 
@@ -36,6 +38,26 @@ class ThemeViewSet(SnippetViewSet):
 
 
 register_snippet(ThemeViewSet)
+register_permission_policy(Session, CitySessionPermissionPolicy(Session))
+
+
+@hooks.register("register_admin_urls")
+def register_session_urls():
+    return [
+        path(
+            "sessions/<int:pk>/enrolments/",
+            SessionEnrolmentsView.as_view(),
+            name="academy_session_enrolments",
+        ),
+        path(
+            "sessions/<int:pk>/attendance/",
+            SessionAttendanceView.as_view(),
+            name="academy_session_attendance",
+        ),
+        path(
+            "sessions/<int:pk>/cancel/", CancelSessionView.as_view(), name="academy_session_cancel"
+        ),
+    ]
 
 
 @hooks.register("register_admin_urls")
