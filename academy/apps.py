@@ -9,7 +9,7 @@ class AcademyConfig(AppConfig):
     verbose_name = _("Academies")
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import checks, receivers  # noqa: F401
 
 
 class AcademyUsersConfig(wagtail_users_apps.WagtailUsersAppConfig):

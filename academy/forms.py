@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from .accounts import request_email_change
+from .languages import content_languages
 from .models import COUNTRIES, Force, User
 
 PROFILE_FIELDS = {"full_name", "force", "participant_type", "preferred_language"}
@@ -105,9 +106,7 @@ class OnboardCityForm(forms.Form):
         required=False,
         help_text=_("Leave empty to register a new force with the academy's name."),
     )
-    default_language = forms.ChoiceField(
-        label=_("Default language"), choices=settings.WAGTAIL_CONTENT_LANGUAGES
-    )
+    default_language = forms.ChoiceField(label=_("Default language"), choices=content_languages)
 
 
 class EnrolmentDecisionForm(forms.Form):
