@@ -11,7 +11,7 @@ PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/academy
 MANAGE := $(PYTHON) manage.py
 
-.PHONY: venv demo serve seed screenshots test test-postgres test-e2e test-e2e-postgres bench load lint format messages check-deploy clean
+.PHONY: venv demo serve seed screenshots test test-plugin test-postgres test-e2e test-e2e-postgres bench load lint format messages check-deploy clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -38,6 +38,12 @@ screenshots: venv
 
 test: venv
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The README's "Add the academy to your Wagtail site", step by step: the wheel built and
+# installed into a site freshly made by `wagtail start` (its own venv, PyPI), then an officer
+# (a plain auth.User) enrols, completes a course and verifies the certificate.
+test-plugin: venv
+	PY=$(PY) BUILD_PYTHON=$(PYTHON) bash tests/plugin/install_check.sh
 
 test-postgres: venv
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)

@@ -5,6 +5,8 @@ from wagtail.users import apps as wagtail_users_apps
 
 class AcademyConfig(AppConfig):
     default = True
+    # Whatever DEFAULT_AUTO_FIELD the site has: the migrations shipped with the plugin say so.
+    default_auto_field = "django.db.models.BigAutoField"
     name = "academy"
     verbose_name = _("Academies")
 

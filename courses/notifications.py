@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -60,6 +60,14 @@ def _ics_fold(line):
         encoded = encoded[cut:]
     parts.append(encoded.decode())
     return "\r\n ".join(parts)
+
+
+def _site_url(base, name):
+    """The address of a page the site may or may not have (the profile is the site's)."""
+    try:
+        return base + reverse(name)
+    except NoReverseMatch:
+        return ""
 
 
 def session_url(session):
@@ -206,7 +214,7 @@ def send_reminder(enrolment_id, kind, details):
             "details": details,
             "url": session_url(session),
             "my_learning_url": base + reverse("my_learning"),
-            "profile_url": base + reverse("profile"),
+            "profile_url": _site_url(base, "profile"),
         }
         message = EmailMultiAlternatives(
             subject=REMINDER_SUBJECTS[kind](session.title),
