@@ -94,10 +94,19 @@ format: venv
 	$(BIN)/ruff format .
 	$(BIN)/djhtml $$(find templates academy courses certificates home -name '*.html')
 
+# One catalogue per plugin app (<app>/locale, shipped in the wheel with the app) and one of
+# the site (config/locale, LOCALE_PATHS) for config/, home/ and templates/.
+LANGUAGES_OPTIONS := -l fr -l nl -l es -l pt
+PLUGIN_APPS := academy courses certificates
 messages: venv
-	$(MANAGE) makemessages --no-obsolete --no-location -l fr -l nl -l es -l pt \
-		--ignore='.venv*' --ignore=tests --ignore=docs
-	$(MANAGE) compilemessages --ignore='.venv*'
+	for app in $(PLUGIN_APPS); do \
+		(cd $$app && $(abspath $(PYTHON)) ../manage.py makemessages --no-obsolete --no-location \
+			$(LANGUAGES_OPTIONS)) || exit 1; \
+	done
+	$(MANAGE) makemessages --no-obsolete --no-location $(LANGUAGES_OPTIONS) \
+		--ignore='.venv*' --ignore=node_modules --ignore=tests --ignore=docs \
+		--ignore=benchmarks --ignore=loadtest --ignore=build $(foreach app,$(PLUGIN_APPS),--ignore=$(app))
+	$(MANAGE) compilemessages --ignore='.venv*' --ignore=node_modules --ignore=build
 
 check-deploy: venv
 	DJANGO_SETTINGS_MODULE=config.settings.production \

@@ -15,8 +15,11 @@ if [ -z "${KEEP:-}" ]; then trap 'rm -rf "$work"' EXIT; else echo "Keeping $work
 step() { printf '\n--> %s\n' "$*"; }
 
 step "The wheel of the plugin"
+# setuptools reuses build/: a file left there from an earlier build would enter the wheel.
+rm -rf "$repo/build"
 "$BUILD_PYTHON" -m build --wheel --outdir "$work/dist" "$repo" >"$work/build.log" 2>&1 \
     || { cat "$work/build.log"; exit 1; }
+rm -rf "$repo/build"
 wheel="$(ls "$work"/dist/*.whl)"
 # Only the plugin's packages, never the network's site nor the project's tests.
 packages="$("$BUILD_PYTHON" - "$wheel" <<'PY'
