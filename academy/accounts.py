@@ -1,31 +1,31 @@
-"""Officers' accounts: sign-up confirmed by email, invitations, and bulk import by a coordinator.
+"""Coordinators' bulk import of officers, and the invitations that let them choose a password.
 
-Every email here is sent once the change is committed, in the recipient's language,
-and never says to a stranger whether an address already has an account.
+The accounts are the site's, of whatever user model it has (``get_user_model()``): the
+address goes in its e-mail field, and in its username field when that is another one.
+What the academy needs of each officer goes in their academy profile.
 """
 
 import csv
-import datetime
 import io
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
-from django.core import signing
-from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
-from django.db.models import F, ProtectedError
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
-from django.utils.crypto import constant_time_compare
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.shortcuts import resolve_url
+from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import force_bytes
-from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import urlsafe_base64_encode
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from .models import AcademyPage, Force, OfficerImport, User
+from .mail import send_to
+from .models import AcademyPage, Force, OfficerImport, Profile, default_language
 
 # Coordinators import lists of their city's officers, not whole forces at once.
 IMPORT_MAX_ROWS = 1000
@@ -33,240 +33,69 @@ IMPORT_COLUMNS = ("email", "full_name", "first_name", "last_name", "language", "
 IMPORT_REQUIRED_COLUMNS = ("email", "full_name")
 
 
-def confirmation_max_age():
-    return datetime.timedelta(days=settings.ACCOUNT_CONFIRMATION_DAYS)
-
-
-class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
-    """Tokens of the sign-up link. The account's state and password hash are part of the
-    hash: a link works once, and only for the sign-up that asked for it (a later sign-up
-    for the same address sets a new password, and the earlier links stop working). A link
-    expires after ``ACCOUNT_CONFIRMATION_DAYS``."""
-
-    key_salt = "academy.accounts.EmailConfirmationTokenGenerator"
-
-    def _make_hash_value(self, user, timestamp):
-        return (
-            f"{user.pk}{user.password}{user.email}{user.is_active}"
-            f"{user.awaiting_confirmation}{timestamp}"
-        )
-
-    def check_token(self, user, token):
-        # Django's own check ages tokens by PASSWORD_RESET_TIMEOUT; these have their own.
-        if not (user and token):
-            return False
-        try:
-            timestamp = base36_to_int(token.split("-")[0])
-        except ValueError:
-            return False
-        if not any(
-            constant_time_compare(self._make_token_with_timestamp(user, timestamp, secret), token)
-            for secret in [self.secret, *self.secret_fallbacks]
-        ):
-            return False
-        age = self._num_seconds(self._now()) - timestamp
-        return age <= confirmation_max_age().total_seconds()
-
-
-email_confirmation_token = EmailConfirmationTokenGenerator()
-
-SUBJECTS = {
-    "confirm": lambda: _("Confirm your EU-POLNET Academy account"),
-    "already_registered": lambda: _("You already have an EU-POLNET Academy account"),
-    "invitation": lambda: _("Your EU-POLNET Academy account is ready"),
-    "email_change": lambda: _("Confirm your new EU-POLNET Academy email address"),
-    "email_change_notice": lambda: _("Your EU-POLNET Academy email address is being changed"),
-}
-
-EMAIL_CHANGE_SALT = "academy.accounts.email_change"
-
-
 def _absolute(path):
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
-def _account_links(user, kind, new_email):
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    if kind == "email_change":
-        path = reverse("email_change_confirm", args=[email_change_token(user, new_email)])
-    elif kind == "confirm":
-        path = reverse("account_confirm", args=[uid, email_confirmation_token.make_token(user)])
-    elif kind == "invitation":
-        token = default_token_generator.make_token(user)
-        path = reverse("password_reset_confirm", args=[uid, token])
-    else:
-        path = reverse("password_reset")
-    return {"action_url": _absolute(path), "login_url": _absolute(reverse("login"))}
+def _choose_password_path(user):
+    """Where an invited officer chooses a password: the site's password reset page where it
+    has one (Django's ``password_reset_confirm``), Wagtail's otherwise."""
+    args = [urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)]
+    try:
+        return reverse("password_reset_confirm", args=args)
+    except NoReverseMatch:
+        return reverse("wagtailadmin_password_reset_confirm", args=args)
 
 
-def _send_account_email(user, kind, new_email=""):
-    with translation.override(user.preferred_language):
-        context = {
-            "user": user,
-            "kind": kind,
-            "new_email": new_email,
-            **_account_links(user, kind, new_email),
-        }
-        message = EmailMultiAlternatives(
-            subject=SUBJECTS[kind](),
-            body=render_to_string("academy/email/account.txt", context),
-            to=[new_email if kind == "email_change" else user.email],
-        )
-        message.attach_alternative(
-            render_to_string("academy/email/account.html", context), "text/html"
-        )
-        message.send()
-
-
-@task()
-def send_account_email(user_id, kind, new_email=""):
-    """Email the user about their account: ``confirm``, ``already_registered``,
-    ``invitation``, ``email_change`` (to ``new_email``) or ``email_change_notice``."""
-    _send_account_email(User.objects.get(pk=user_id), kind, new_email)
+def send_invitation(user):
+    """Email an imported officer the link to choose their password, in their language."""
+    send_to(
+        user,
+        "academy/email/invitation",
+        {
+            "action_url": lambda: _absolute(_choose_password_path(user)),
+            "login_url": lambda: _absolute(resolve_url(settings.LOGIN_URL)),
+        },
+        subject=lambda: _("Your EU-POLNET Academy account is ready"),
+    )
 
 
 @task()
 def send_invitations(officer_import_id, user_ids):
     """Invite the officers of one import, counting on the import how many are sent."""
-    for user in User.objects.filter(pk__in=user_ids):
-        _send_account_email(user, "invitation")
+    users = get_user_model().objects.filter(pk__in=user_ids).select_related("academy_profile")
+    for user in users:
+        send_invitation(user)
         OfficerImport.objects.filter(pk=officer_import_id).update(
             invitations_sent=F("invitations_sent") + 1
         )
 
 
-def _send_on_commit(user, kind, new_email=""):
-    transaction.on_commit(lambda: send_account_email.enqueue(user.pk, kind, new_email))
+def normalize_address(address):
+    """An address as the site's user model stores it (its manager's ``normalize_email``)."""
+    normalize = getattr(get_user_model()._default_manager, "normalize_email", None)
+    return (normalize or BaseUserManager.normalize_email)((address or "").strip())
 
 
-@transaction.atomic
-def sign_up(*, email, password, **profile):
-    """Open an account that waits for its email to be confirmed.
-
-    An address whose account was never confirmed belongs to nobody yet: the new
-    sign-up replaces its password and profile (and the earlier links stop working),
-    so whoever signed up first cannot keep the account once its owner confirms.
-    An address with a confirmed account changes nothing; its owner gets an email.
-    Both branches hash the password and queue one email, so the page says the same
-    in the same time either way, and never tells who has an account.
-    """
-    email = User.objects.normalize_email(email)
-    password_hash = make_password(password)
-    existing = User.objects.select_for_update().filter(email=email).first()
-    if existing is None:
-        try:
-            with transaction.atomic():
-                user = User(email=email, password=password_hash, **profile)
-                user.is_active, user.awaiting_confirmation = False, True
-                user.save()
-        except IntegrityError:  # the same address signed up a moment ago, in another request
-            existing = User.objects.select_for_update().get(email=email)
-        else:
-            _send_on_commit(user, "confirm")
-            return user
-    if not existing.awaiting_confirmation:
-        _send_on_commit(existing, "already_registered")
-        return None
-    existing.password = password_hash
-    for name, value in profile.items():
-        setattr(existing, name, value)
-    existing.save()
-    _send_on_commit(existing, "confirm")
-    return existing
+def _taken_addresses(addresses):
+    """Which of ``addresses`` (lower case) accounts already have, as address or username,
+    in any case: one query."""
+    user_model = get_user_model()
+    fields = sorted({user_model.get_email_field_name(), user_model.USERNAME_FIELD})
+    lowered = {f"lower_{field}": Lower(field) for field in fields}
+    matches = Q()
+    for alias in lowered:
+        matches |= Q(**{f"{alias}__in": addresses})
+    found = user_model._default_manager.annotate(**lowered).filter(matches)
+    return {value for row in found.values_list(*lowered) for value in row if value in addresses}
 
 
-def user_from_link(uidb64):
-    try:
-        return User.objects.get(pk=int(urlsafe_base64_decode(uidb64)))
-    except (ValueError, OverflowError, User.DoesNotExist):
-        return None
-
-
-@transaction.atomic
-def confirm_email(uidb64, token):
-    """Activate the account of a sign-up link; ``None`` when the link is wrong or expired.
-
-    A second click on a used link finds the account active and the token stale:
-    it returns ``None`` too, and the view says the account is already confirmed.
-    """
-    user = user_from_link(uidb64)
-    if user is None:
-        return None
-    user = User.objects.select_for_update().get(pk=user.pk)
-    if not user.awaiting_confirmation or not email_confirmation_token.check_token(user, token):
-        return None
-    user.is_active, user.awaiting_confirmation = True, False
-    user.save(update_fields=["is_active", "awaiting_confirmation"])
-    return user
-
-
-def purge_unconfirmed_accounts(*, older_than):
-    """Delete the sign-ups never confirmed and opened before ``older_than``; return how
-    many. Accounts that somehow hold records (enrolments, certificates) are kept."""
-    purged = 0
-    stale = User.objects.awaiting_confirmation().filter(date_joined__lt=older_than)
-    for user in stale.filter(enrolments__isnull=True).iterator():
-        try:
-            with transaction.atomic():
-                user.delete()
-        except ProtectedError:
-            continue
-        purged += 1
-    return purged
-
-
-def email_change_token(user, new_email):
-    """The signed value of the link that confirms ``new_email`` for ``user``. It names the
-    address it replaces, so it stops working once the address has changed anyway."""
-    return signing.dumps(
-        {"user": user.pk, "from": user.email, "to": new_email}, salt=EMAIL_CHANGE_SALT
-    )
-
-
-def request_email_change(user, new_email):
-    """Ask ``user`` to confirm ``new_email`` before it replaces their address: the link goes
-    to the new address, and the current one gets a notice."""
-    _send_on_commit(user, "email_change", new_email)
-    _send_on_commit(user, "email_change_notice", new_email)
-
-
-class EmailChangeRefused(Exception):
-    """The link is wrong, expired or stale, or the new address was taken meanwhile."""
-
-
-def pending_email_change(token):
-    """The user and the new address of an email-change link; ``EmailChangeRefused`` if the
-    link does not hold (any more)."""
-    try:
-        change = signing.loads(
-            token, salt=EMAIL_CHANGE_SALT, max_age=confirmation_max_age().total_seconds()
-        )
-    except signing.BadSignature:
-        raise EmailChangeRefused from None
-    user = User.objects.filter(pk=change["user"], email=change["from"]).first()
-    if user is None:
-        raise EmailChangeRefused
-    return user, change["to"]
-
-
-@transaction.atomic
-def confirm_email_change(token):
-    """Give the account of an email-change link its new address; return the user."""
-    pending, new_email = pending_email_change(token)
-    user = User.objects.select_for_update().get(pk=pending.pk)
-    # The link's address is checked again under the lock: of two links confirmed at once,
-    # the second finds the address already changed.
-    if user.email != pending.email:
-        raise EmailChangeRefused
-    if User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
-        raise EmailChangeRefused
-    user.email = new_email
-    try:
-        with transaction.atomic():
-            user.save(update_fields=["email"])
-    except IntegrityError:  # taken a moment ago, in another request
-        raise EmailChangeRefused from None
-    return user
+def _account_to_take_over(address):
+    """The account the site lets an import take over for ``address`` (a sign-up never
+    confirmed, say): the ``ACADEMY_IMPORT_TAKES_OVER`` setting names a function of the
+    address that returns it, or ``None``. Without the setting, no account is taken over."""
+    path = getattr(settings, "ACADEMY_IMPORT_TAKES_OVER", None)
+    return import_string(path)(address) if path else None
 
 
 def forces_for_import(user):
@@ -378,32 +207,38 @@ def import_officers(data, *, force, imported_by=None):
     """Open the accounts listed in a CSV file for officers of ``force``: all or nothing.
 
     Every line is checked first; any error and nothing is created, with the errors
-    listed per line. An address with a sign-up never confirmed is taken over (its
-    password and profile replaced), one with a confirmed account is refused. The
-    officers' invitations to choose a password are queued in one task once the import
-    is committed; the returned ``OfficerImport`` counts them as they are sent.
+    listed per line. An address that has an account is refused, unless the site lets
+    the import take that account over (``ACADEMY_IMPORT_TAKES_OVER``: a sign-up never
+    confirmed, whose password and profile are replaced). The officers' invitations to
+    choose a password are queued in one task once the import is committed; the returned
+    ``OfficerImport`` counts them as they are sent.
     """
     from .forms import ImportedOfficerForm
 
-    errors, forms, seen = [], [], {}
-    for line, row in read_officer_rows(data):
-        values = {
-            "email": (row.get("email") or "").strip(),
-            "full_name": (row.get("full_name") or "").strip(),
-            "first_name": (row.get("first_name") or "").strip(),
-            "last_name": (row.get("last_name") or "").strip(),
-            "preferred_language": (row.get("language") or "").strip().lower() or "en",
-            "participant_type": (row.get("participant_type") or "").strip().lower()
-            or User.ParticipantType.OFFICER,
-        }
-        unconfirmed = (
-            User.objects.awaiting_confirmation()
-            .filter(email=User.objects.normalize_email(values["email"]))
-            .first()
+    rows = read_officer_rows(data)
+    values_of_rows = [
+        (
+            line,
+            {
+                "email": (row.get("email") or "").strip(),
+                "full_name": (row.get("full_name") or "").strip(),
+                "first_name": (row.get("first_name") or "").strip(),
+                "last_name": (row.get("last_name") or "").strip(),
+                "preferred_language": (row.get("language") or "").strip().lower()
+                or default_language(),
+                "participant_type": (row.get("participant_type") or "").strip().lower()
+                or Profile.ParticipantType.OFFICER,
+            },
         )
-        form = ImportedOfficerForm(values, instance=unconfirmed)
+        for line, row in rows
+    ]
+    taken = _taken_addresses([values["email"].lower() for _line, values in values_of_rows])
+    errors, checked, seen = [], [], {}
+    for line, values in values_of_rows:
+        key = values["email"].lower()
+        account = _account_to_take_over(values["email"]) if key in taken else None
+        form = ImportedOfficerForm(values, taken=set() if account else taken)
         messages = [] if form.is_valid() else _row_messages(form)
-        key = User.objects.normalize_email(values["email"])
         if key and key in seen:
             messages.append(
                 _("This email address is already on line %(line)d.") % {"line": seen[key]}
@@ -411,19 +246,36 @@ def import_officers(data, *, force, imported_by=None):
         seen.setdefault(key, line)
         if messages:
             errors.append(RowError(line, values["email"], messages))
-        forms.append(form)
+        checked.append((form, account))
     if errors:
         raise ImportRejected(errors)
-    officers = []
-    for form in forms:
-        user = form.save(commit=False)
-        user.force = force
-        user.is_active, user.awaiting_confirmation = True, False
-        user.set_unusable_password()
-        user.save()
-        officers.append(user.pk)
+    officers = [_open_account(form.cleaned_data, force, account) for form, account in checked]
     officer_import = OfficerImport.objects.create(
         imported_by=imported_by, force=force, officers=len(officers)
     )
     transaction.on_commit(lambda: send_invitations.enqueue(officer_import.pk, officers))
     return officer_import
+
+
+def _open_account(data, force, account=None):
+    """Save the account of one imported officer (``account`` when one is taken over) with
+    no usable password, and their academy profile; return the account's key."""
+    user_model = get_user_model()
+    user = account or user_model()
+    address = normalize_address(data["email"])
+    setattr(user, user_model.get_email_field_name(), address)
+    setattr(user, user_model.USERNAME_FIELD, address)
+    names = {field.name for field in user_model._meta.get_fields()}
+    for name in ("first_name", "last_name"):
+        if name in names:
+            setattr(user, name, data[name])
+    user.is_active = True
+    user.set_unusable_password()
+    user.save()
+    profile = Profile.objects.for_user(user)
+    profile.full_name = data["full_name"]
+    profile.force = force
+    profile.participant_type = data["participant_type"]
+    profile.preferred_language = data["preferred_language"]
+    profile.save()
+    return user.pk

@@ -1,5 +1,5 @@
-"""Who may open which admin page: one test per role, used both by the guards of the
-views and by their menu items, so that a menu shows just what its view lets in."""
+"""The city policy at the doors of the admin: the guard of a view and its menu item ask the
+same question of ``academy.policy``, so that a menu shows just what its view lets in."""
 
 from functools import wraps
 
@@ -7,31 +7,17 @@ from django.core.exceptions import PermissionDenied
 from django.urls import path
 from wagtail.admin.menu import MenuItem
 
-from .models import AcademyPage
+from . import policy
 
 
-def is_network_admin(user):
-    return user.is_superuser
-
-
-def is_staff_somewhere(user):
-    """A network admin, or a coordinator or trainer of some academy."""
-    return user.is_superuser or AcademyPage.objects.staffed_by(user).exists()
-
-
-def is_coordinator_somewhere(user):
-    """A network admin, or a coordinator of some academy."""
-    return user.is_superuser or AcademyPage.objects.coordinated_by(user).exists()
-
-
-def only_for(role):
-    """Decorator of admin views: 403 for whoever does not pass ``role``. The views still
-    limit what they show to the user's own city."""
+def only_for(action, trainer_actions=policy.TRAINER_ACTIONS):
+    """Decorator of admin views: 403 for whoever may do ``action`` in no city. The views
+    still keep what they show to the user's own cities (``policy.scope``)."""
 
     def decorate(view):
         @wraps(view)
         def guarded(request, *args, **kwargs):
-            if not role(request.user):
+            if not policy.may(request.user, action, trainer_actions):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
@@ -40,20 +26,22 @@ def only_for(role):
     return decorate
 
 
-require_staff = only_for(is_staff_somewhere)
-require_coordinator = only_for(is_coordinator_somewhere)
-network_admins_only = only_for(is_network_admin)
+# Trainers and coordinators: reports, grading, attendance of their cities.
+require_staff = only_for("report")
+# Coordinators: decisions, certificates, imports for their cities.
+require_coordinator = only_for("manage")
+network_admins_only = only_for("network_report")
 
 
-class RoleMenuItem(MenuItem):
-    """An admin menu item shown to whoever passes ``role``."""
+class PolicyMenuItem(MenuItem):
+    """An admin menu item shown to whoever may do ``action`` in some city."""
 
-    def __init__(self, *args, role, **kwargs):
+    def __init__(self, *args, action, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role = role
+        self.action = action
 
     def is_shown(self, request):
-        return self.role(request.user)
+        return policy.may(request.user, self.action)
 
 
 def report_paths(route, view_class, name, guard):

@@ -11,11 +11,11 @@ class AcademyConfig(AppConfig):
     verbose_name = _("Academies")
 
     def ready(self):
-        from . import checks, receivers  # noqa: F401
+        from . import admin_overrides, checks, receivers  # noqa: F401 (checks, signal receivers)
 
 
 class AcademyUsersConfig(wagtail_users_apps.WagtailUsersAppConfig):
-    """Wagtail's user admin with the fields of our user model."""
+    """Wagtail's user admin, of any user model, with the academy profile's fields."""
 
     default = False
     user_viewset = "academy.viewsets.UserViewSet"

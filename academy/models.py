@@ -1,15 +1,14 @@
-"""Member forces, the people of the network, and the host-city academies."""
+"""Member forces, the academy profiles of people, and the host-city academies."""
 
-from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.base_user import BaseUserManager
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
-from django.db.models.functions import Lower
+from django.utils.translation import get_supported_language_variant
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.fields import RichTextField
@@ -73,57 +72,39 @@ class Force(models.Model):
         return f"{self.name} ({self.city})"
 
 
-class UserManager(BaseUserManager):
-    """Users sign in with their email address; there is no separate username."""
+class ProfileManager(models.Manager):
+    def for_user(self, user):
+        """The academy profile of ``user``, made on first need.
 
-    use_in_migrations = True
-
-    @classmethod
-    def normalize_email(cls, email):
-        """The address as stored: trimmed and in lower case. Mail systems treat the local part
-        as case-insensitive in practice, and one mailbox must be one account."""
-        return (email or "").strip().lower()
-
-    def _create_user(self, email, password, **extra_fields):
-        if not email:
-            raise ValueError("Users must have an email address.")
-        user = self.model(email=self.normalize_email(email), **extra_fields)
-        user.set_password(password)
-        user.save(using=self._db)
-        return user
-
-    def create_user(self, email, password=None, **extra_fields):
-        extra_fields.setdefault("is_staff", False)
-        extra_fields.setdefault("is_superuser", False)
-        return self._create_user(email, password, **extra_fields)
-
-    def create_superuser(self, email, password=None, **extra_fields):
-        extra_fields["is_staff"] = True
-        extra_fields["is_superuser"] = True
-        return self._create_user(email, password, **extra_fields)
-
-    def get_by_natural_key(self, username):
-        # Addresses stored before they were lower-cased may differ only by case: the
-        # active, oldest account signs in rather than a MultipleObjectsReturned.
-        user = (
-            self.filter(email__iexact=self.normalize_email(username))
-            .order_by("-is_active", "pk")
-            .first()
+        Race-free: the profile's one-to-one key is unique, so of two requests that make it
+        at once one inserts and the other reads the row it made (``get_or_create`` retries
+        the read after the IntegrityError). The user keeps the profile in its cache."""
+        try:
+            return user.academy_profile
+        except Profile.DoesNotExist:
+            pass
+        profile, _created = self.get_or_create(
+            user=user, defaults={"preferred_language": default_language()}
         )
-        if user is None:
-            raise self.model.DoesNotExist
-        return user
-
-    def awaiting_confirmation(self):
-        """Accounts opened by sign-up whose address was never confirmed."""
-        return self.filter(awaiting_confirmation=True, is_active=False, last_login__isnull=True)
+        user.academy_profile = profile
+        return profile
 
 
-class User(AbstractUser):
-    """Anyone who signs in: officers, staff, trainers, coordinators, network admins.
+def default_language():
+    """The site's language where it is one of its languages (a site may set LANGUAGE_CODE
+    to a regional variant, such as en-us, that its LANGUAGES do not list)."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    if settings.LANGUAGE_CODE in codes:
+        return settings.LANGUAGE_CODE
+    return get_supported_language_variant(settings.LANGUAGE_CODE)
 
-    Given and family names serve the admin's lists and sorting; ``full_name`` is
-    the name exactly as it must be printed on certificates (order, accents, script).
+
+class Profile(models.Model):
+    """What the academy keeps of a person, whatever the site's user model: the name printed
+    on their certificates, their force, what they are, their language and reminders.
+
+    Made on first need (``Profile.objects.for_user(user)``); the user model of the site
+    keeps signing in, addresses and passwords.
     """
 
     class ParticipantType(models.TextChoices):
@@ -131,11 +112,13 @@ class User(AbstractUser):
         STAFF = "staff", _("Administrative staff")
         PARTNER = "partner", _("Partner from a crime-prevention service")
 
-    username = None
-    email = models.EmailField(_("email address"), unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="academy_profile"
+    )
     full_name = models.CharField(
         _("full name on certificates"),
         max_length=200,
+        blank=True,
         help_text=_("Exactly as it must appear on your certificates."),
     )
     force = models.ForeignKey(
@@ -156,7 +139,7 @@ class User(AbstractUser):
         _("preferred language"),
         max_length=10,
         choices=interface_languages,
-        default="en",
+        default=default_language,
     )
     reminders = models.BooleanField(
         _("email me reminders"),
@@ -165,36 +148,44 @@ class User(AbstractUser):
             "Sessions about to start, modules left before a session ends, certificates issued."
         ),
     )
-    # Set by sign-up until the emailed link is followed: such an account belongs to nobody
-    # yet, so a new sign-up or an import for its address may take it over.
-    awaiting_confirmation = models.BooleanField(default=False, editable=False)
 
-    USERNAME_FIELD = "email"
-    EMAIL_FIELD = "email"
-    REQUIRED_FIELDS = ["full_name"]
-
-    objects = UserManager()
+    objects = ProfileManager()
 
     class Meta:
-        ordering = ["full_name", "email"]
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
-        constraints = [
-            models.UniqueConstraint(
-                Lower("email"),
-                name="unique_user_email_ignoring_case",
-                violation_error_message=_("An account with this email address already exists."),
-            ),
-        ]
+        verbose_name = _("academy profile")
+        verbose_name_plural = _("academy profiles")
 
     def __str__(self):
-        return self.get_full_name()
+        return self.name_on_certificates
 
-    def get_full_name(self):
-        return self.full_name or f"{self.first_name} {self.last_name}".strip() or self.email
+    @property
+    def name_on_certificates(self):
+        """The name as a certificate prints it: the one the person gave, otherwise the
+        account's full name, otherwise how the account signs in."""
+        return self.full_name or self.user.get_full_name() or self.user.get_username()
 
-    def get_short_name(self):
-        return self.first_name or self.get_full_name()
+
+def profile_of(user):
+    """The profile already loaded with ``user`` (``select_related("academy_profile")``), or
+    ``None`` when it has none yet; never a query of its own once loaded."""
+    try:
+        return user.academy_profile
+    except Profile.DoesNotExist:
+        return None
+
+
+def name_on_certificates(user):
+    """The name of ``user`` as certificates, registers and reports print it."""
+    profile = profile_of(user)
+    if profile is not None and profile.full_name:
+        return profile.full_name
+    return user.get_full_name() or user.get_username()
+
+
+def language_of(user):
+    """The language the academy writes to ``user`` in."""
+    profile = profile_of(user)
+    return profile.preferred_language if profile is not None else default_language()
 
 
 class OfficerImport(models.Model):
@@ -369,19 +360,13 @@ class AcademyPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # Courses are looked up by name: the academy app does not import courses.
-        course_model = apps.get_model("courses", "CoursePage")
-        context["courses"] = (
-            course_model.objects.for_catalogue().of_academy(self).in_visitors_language()
-        )
         context["information_pages"] = (
             InformationPage.objects.live().public().of_academy(self).in_visitors_language()
         )
-        context["sessions"] = (
-            apps.get_model("courses", "Session")
-            .objects.for_listing()
-            .filter(academy__translation_key=self.translation_key)
-        )
+        # The apps built on the core add what they show of the academy (courses adds its
+        # courses and sessions): the core imports none of them.
+        for extend in hooks.get_hooks("academy_page_context"):
+            context.update(extend(self, request))
         return context
 
 

@@ -7,9 +7,6 @@ is live, public and has no newer draft. Network admins choose among every page.
 
 from django.db.models import Q
 from django.http import Http404
-from django.urls import path
-from django.views.decorators.cache import never_cache
-from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.chooser import BrowseView
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
@@ -38,12 +35,3 @@ class CityBrowseView(BrowseView):
         if parent_page_id and not choosable_pages(request.user).filter(pk=parent_page_id).exists():
             raise Http404
         return super().get(request, parent_page_id)
-
-
-# The site mounts these at Wagtail's address, before the admin's URLs.
-urlpatterns = [
-    path(
-        "<int:parent_page_id>/",
-        never_cache(require_admin_access(CityBrowseView.as_view())),
-    ),
-]

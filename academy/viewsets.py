@@ -2,21 +2,18 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.users.views.users import EditView as WagtailUserEditView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from .forms import AcademyUserCreationForm, AcademyUserEditForm
 from .models import Force
 
 
-class UserEditView(WagtailUserEditView):
-    def get_form_kwargs(self):
-        # The form says, next to "User updated", that a new address waits for its link.
-        return {**super().get_form_kwargs(), "request": self.request}
-
-
 class UserViewSet(WagtailUserViewSet):
-    edit_view_class = UserEditView
+    """Wagtail's user admin, of any user model, with the academy profile's fields (the
+    name on certificates, force, participant type, language)."""
+
+    create_template_name = "academy/admin/user_create.html"
+    edit_template_name = "academy/admin/user_edit.html"
 
     def get_form_class(self, for_update=False):
         return AcademyUserEditForm if for_update else AcademyUserCreationForm

@@ -1,14 +1,13 @@
-from django import forms
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.account import BaseSettingsPanel
 
-from .admin_access import RoleMenuItem, is_coordinator_somewhere, is_network_admin
-from .forms import AccountEmailForm
+from .admin_access import PolicyMenuItem, only_for
+from .forms import CertificateDetailsForm
 from .media_api import CityDocumentsAPIViewSet, CityImagesAPIViewSet
-from .models import AcademyPage, User
+from .models import AcademyPage, Profile, profile_of
 from .page_chooser import only_choosable_pages
 from .views import OfficerImportView, OnboardCityView
 from .viewsets import ForceViewSet
@@ -32,37 +31,39 @@ def list_choosable_media_only(router):
 @hooks.register("register_admin_urls")
 def register_onboarding_url():
     return [
-        path("onboard-city/", OnboardCityView.as_view(), name="academy_onboard_city"),
-        path("import-officers/", OfficerImportView.as_view(), name="academy_officer_import"),
+        path(
+            "onboard-city/",
+            only_for("onboard")(OnboardCityView.as_view()),
+            name="academy_onboard_city",
+        ),
+        path(
+            "import-officers/",
+            only_for("import_officers")(OfficerImportView.as_view()),
+            name="academy_officer_import",
+        ),
     ]
 
 
 @hooks.register("register_settings_menu_item")
 def register_onboarding_menu_item():
-    return RoleMenuItem(
+    return PolicyMenuItem(
         _("Onboard a host city"),
         reverse("academy_onboard_city"),
         icon_name="site",
         order=50,
-        role=is_network_admin,
+        action="onboard",
     )
 
 
 @hooks.register("register_admin_menu_item")
 def register_officer_import_menu_item():
-    return RoleMenuItem(
+    return PolicyMenuItem(
         _("Import officers"),
         reverse("academy_officer_import"),
         icon_name="group",
         order=260,
-        role=is_coordinator_somewhere,
+        action="import_officers",
     )
-
-
-class CertificateDetailsForm(forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ["full_name", "force", "participant_type", "preferred_language"]
 
 
 class CertificateDetailsPanel(BaseSettingsPanel):
@@ -73,32 +74,18 @@ class CertificateDetailsPanel(BaseSettingsPanel):
     order = 150
     form_class = CertificateDetailsForm
 
+    def get_form(self):
+        # Saving makes the profile (race-free); looking at the page does not.
+        if self.request.method == "POST":
+            profile = Profile.objects.for_user(self.user)
+            return self.form_class(self.request.POST, instance=profile, prefix=self.name)
+        profile = profile_of(self.user) or Profile(user=self.user)
+        return self.form_class(instance=profile, prefix=self.name)
+
 
 @hooks.register("register_account_settings_panel")
 def register_certificate_details_panel(request, user, profile):
     return CertificateDetailsPanel(request, user, profile)
-
-
-class AccountEmailPanel(BaseSettingsPanel):
-    """The address of one's own account, in place of Wagtail's (switched off by
-    WAGTAIL_EMAIL_MANAGEMENT_ENABLED): checked in any case against every other account,
-    and changed only once the new address is confirmed."""
-
-    name = "account_email"
-    title = _("Email address")
-    order = 110
-    form_class = AccountEmailForm
-
-    def get_form(self):
-        kwargs = {"instance": self.user, "prefix": self.name, "request": self.request}
-        if self.request.method == "POST":
-            return self.form_class(self.request.POST, **kwargs)
-        return self.form_class(**kwargs)
-
-
-@hooks.register("register_account_settings_panel")
-def register_account_email_panel(request, user, profile):
-    return AccountEmailPanel(request, user, profile)
 
 
 class YourAcademiesPanel(Component):

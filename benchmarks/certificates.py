@@ -143,14 +143,15 @@ def run():
         verification_url,
     )
     from courses.models import Enrolment
-    from home.demo.certificates import seed_certificate_templates
+    from home.demo.content import read
+    from home.demo.loader import load_certificate_templates
     from tests.academy.sessions import make_session
     from tests.factories import UserFactory
 
     lisbon = onboard_city(
         city="Lisbon", country="PT", code="LIS", academy_name="Lisbon Municipal Police"
     )
-    seed_certificate_templates({"LIS": lisbon})
+    load_certificate_templates(read(), {"LIS": lisbon.academy})
     session = make_session(
         lisbon.academy,
         capacity=SESSION_SIZE,

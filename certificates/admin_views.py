@@ -16,6 +16,7 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.permissions import policy_registry
 
+from academy import policy
 from courses.models import Enrolment
 from courses.session_admin import staff_session
 
@@ -34,8 +35,8 @@ from .views import private_file_response
 
 def managed_certificate(user, pk):
     """A certificate of an academy ``user`` coordinates; 404 for any other."""
-    return get_object_or_404(
-        Certificate.objects.for_coordinator(user).select_related("academy", "enrolment"), pk=pk
+    return policy.get_or_404(
+        Certificate.objects.select_related("academy", "enrolment"), user, "manage", pk=pk
     )
 
 
@@ -154,7 +155,7 @@ class SessionCertificatesView(WagtailAdminTemplateMixin, TemplateView):
 
     @cached_property
     def session(self):
-        return staff_session(self.request.user, self.kwargs["pk"], coordinators_only=True)
+        return staff_session(self.request.user, self.kwargs["pk"], action="issue")
 
     def get_page_subtitle(self):
         return str(self.session)
@@ -171,7 +172,7 @@ class SessionCertificatesView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         enrolments = list(
             self.session.enrolments.filter(state=Enrolment.State.COMPLETED)
-            .select_related("officer")
+            .select_related("officer__academy_profile")
             .prefetch_related(
                 Prefetch(
                     "certificates",
@@ -187,7 +188,7 @@ class SessionCertificatesView(WagtailAdminTemplateMixin, TemplateView):
                     to_attr="revoked_certificates",
                 ),
             )
-            .order_by("officer__last_name", "officer__first_name")
+            .order_by("officer__academy_profile__full_name", "officer")
         )
         batch = self.session.certificate_batches.first()
         return {
@@ -225,7 +226,7 @@ class SessionCertificatesZipView(View):
     """Every valid certificate of a session in one ZIP file."""
 
     def get(self, request, pk):
-        session = staff_session(request.user, pk, coordinators_only=True)
+        session = staff_session(request.user, pk, action="issue")
         certificates = Certificate.objects.valid().filter(enrolment__session=session)
         if not certificates.exists():
             raise Http404

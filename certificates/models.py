@@ -230,12 +230,6 @@ class CertificateQuerySet(models.QuerySet):
     def for_officer(self, officer):
         return self.filter(enrolment__officer=officer)
 
-    def for_coordinator(self, user):
-        """Certificates of the academies ``user`` coordinates (every one for network admins)."""
-        if user.is_superuser:
-            return self.all()
-        return self.filter(academy__in=AcademyPage.objects.coordinated_by(user))
-
 
 class Certificate(models.Model):
     """A certificate as issued: what it printed, the PDF, and whether it still holds."""

@@ -10,12 +10,11 @@ from django.utils import timezone
 
 from certificates.models import Certificate
 from certificates.rendering import RenderError, render_pdf
-from courses.attempts import result, review_level
 from courses.models import (
     AssessmentAttempt,
     Enrolment,
 )
-from courses.services import learning_record
+from courses.queries import learning_record, result, review_level
 
 # Enrolments whose session is still to come and that wait for a next step.
 UPCOMING_STATES = {

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 
 import django_filters
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
@@ -17,11 +17,11 @@ from django.utils.translation import gettext, gettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 
+from academy import policy
 from academy.charts import bar_chart
 from academy.exports import AcademyReportView
-from academy.models import AcademyPage
+from academy.models import AcademyPage, name_on_certificates, profile_of
 from certificates.models import Certificate
-from courses.attempts import result
 from courses.models import (
     AssessmentAttempt,
     AssessmentPage,
@@ -33,6 +33,7 @@ from courses.models import (
     Session,
     Theme,
 )
+from courses.queries import result
 from courses.session_admin import staff_session
 
 
@@ -82,7 +83,7 @@ class SessionProgressView(AcademyReportView):
 
     @cached_property
     def session(self):
-        return staff_session(self.request.user, self.kwargs["pk"])
+        return staff_session(self.request.user, self.kwargs["pk"], action="report")
 
     def get_page_subtitle(self):
         return self.session.title
@@ -129,7 +130,7 @@ class SessionProgressView(AcademyReportView):
         headings["state"] = gettext("State")
         for number, module in enumerate(self.modules, start=1):
             headings[f"module_{module.pk}"] = f"{number}. {module.title}"
-        headings["done"] = gettext("Modules done")
+        headings["done"] = gettext("Required modules done")
         headings["minutes"] = gettext("Minutes spent")
         for assessment in self.assessments:
             headings[f"assessment_{assessment.pk}"] = f"{assessment.title} (%)"
@@ -147,13 +148,14 @@ class SessionProgressView(AcademyReportView):
         return [Column(field, label=label) for field, label in self.export_headings.items()]
 
     def get_queryset(self):
-        enrolments = self.session.enrolments.filter(state__in=Enrolment.ACTIVE).select_related(
-            "officer__force"
+        enrolments = (
+            self.session.enrolments.active()
+            .select_related("officer__academy_profile__force")
+            .with_required_modules_done()
         )
-        by_name = ["officer__last_name", "officer__first_name", "pk"]
+        by_name = ["officer__academy_profile__full_name", "pk"]
         if self.request.GET.get("ordering") == "progress":
-            done = Count("module_progress", filter=Q(module_progress__completed_at__isnull=False))
-            return ProgressRows(enrolments.annotate(done=done).order_by("-done", *by_name), self)
+            return ProgressRows(enrolments.order_by("-required_modules_done", *by_name), self)
         return ProgressRows(enrolments.order_by(*by_name), self)
 
     def rows(self, enrolments):
@@ -165,9 +167,7 @@ class SessionProgressView(AcademyReportView):
         ):
             progress[row["enrolment_id"]][row["module_id"]] = row
         attempts = defaultdict(list)
-        for attempt in AssessmentAttempt.objects.filter(
-            enrolment__in=enrolments, state=AssessmentAttempt.State.GRADED
-        ):
+        for attempt in AssessmentAttempt.objects.graded().filter(enrolment__in=enrolments):
             attempts[(attempt.enrolment_id, attempt.assessment_id)].append(attempt)
         present = Counter(
             Attendance.objects.filter(enrolment__in=enrolments, present=True).values_list(
@@ -183,12 +183,13 @@ class SessionProgressView(AcademyReportView):
         rows = []
         for enrolment in enrolments:
             officer = enrolment.officer
+            profile = profile_of(officer)
             mine = progress[enrolment.pk]
             row = SimpleNamespace(
-                officer=officer.full_name,
-                force=officer.force.name if officer.force else "",
+                officer=name_on_certificates(officer),
+                force=profile.force.name if profile and profile.force else "",
                 state=enrolment.get_state_display(),
-                done=sum(1 for p in mine.values() if p["completed_at"]),
+                done=enrolment.required_modules_done,
                 minutes=_minutes(sum(p["seconds_spent"] for p in mine.values())),
                 attendance=f"{present[enrolment.pk]}/{days}",
                 certificate=certificates.get(enrolment.pk, ""),
@@ -253,7 +254,7 @@ class NetworkReportView(AcademyReportView):
                 peer_reviews=Count("pk", filter=Q(kind=Session.Kind.PEER_REVIEW)),
             )
         }
-        trained = Enrolment.objects.filter(state__in=Enrolment.ACTIVE)
+        trained = Enrolment.objects.active()
         rows = []
         for academy in AcademyPage.objects.in_default_locale().order_by("city"):
             of_academy = trained.filter(session__academy=academy)
@@ -261,7 +262,9 @@ class NetworkReportView(AcademyReportView):
                 SimpleNamespace(
                     academy=f"{academy.title} ({academy.city})",
                     officers=of_academy.values("officer").distinct().count(),
-                    cross_city=of_academy.exclude(officer__force__city=academy.city)
+                    cross_city=of_academy.exclude(
+                        officer__academy_profile__force__city=academy.city
+                    )
                     .values("officer")
                     .distinct()
                     .count(),
@@ -274,11 +277,14 @@ class NetworkReportView(AcademyReportView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        trained = Enrolment.objects.filter(state__in=Enrolment.ACTIVE)
+        trained = Enrolment.objects.active()
         context["per_force"] = (
-            trained.values("officer__force__name", "officer__force__city")
+            trained.values(
+                force_name=F("officer__academy_profile__force__name"),
+                force_city=F("officer__academy_profile__force__city"),
+            )
             .annotate(officers=Count("officer", distinct=True))
-            .order_by("-officers", "officer__force__name")
+            .order_by("-officers", "force_name")
         )
         # Enrolments in course sessions, by the themes of the course (in any language).
         context["per_theme"] = (
@@ -356,12 +362,14 @@ class SessionsReportView(AcademyReportView):
 
     def get_base_queryset(self):
         return (
-            Session.objects.for_staff(self.request.user)
+            policy.scope(Session.objects.all(), self.request.user, "report")
             .select_related("academy")
             .annotate(
                 enrolled=Count("enrolments", filter=Q(enrolments__state__in=Enrolment.ACTIVE)),
-                waiting=Count("enrolments", filter=Q(enrolments__state="requested")),
-                completed=Count("enrolments", filter=Q(enrolments__state="completed")),
+                waiting=Count("enrolments", filter=Q(enrolments__state=Enrolment.State.REQUESTED)),
+                completed=Count(
+                    "enrolments", filter=Q(enrolments__state=Enrolment.State.COMPLETED)
+                ),
             )
             .order_by("-starts_on")
         )
@@ -380,9 +388,11 @@ class SessionsReportView(AcademyReportView):
             certificates[(session_id, status)] += 1
         passed, counted = Counter(), Counter()
         attempts = defaultdict(list)
-        for attempt in AssessmentAttempt.objects.filter(
-            enrolment__session__in=ids, state=AssessmentAttempt.State.GRADED
-        ).select_related("assessment", "enrolment"):
+        for attempt in (
+            AssessmentAttempt.objects.graded()
+            .filter(enrolment__session__in=ids)
+            .select_related("assessment", "enrolment")
+        ):
             attempts[(attempt.enrolment, attempt.assessment)].append(attempt)
         for (enrolment, assessment), graded in attempts.items():
             best = result(enrolment, assessment, graded)

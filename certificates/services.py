@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from PIL import Image as PILImage
 
-from academy.models import AcademyPage
+from academy import policy
+from academy.models import AcademyPage, language_of, name_on_certificates
 from courses.models import Enrolment, Session
 from courses.notifications import remind
 
@@ -246,14 +247,15 @@ def _issue(enrolment, *, by):
     number = _next_number(academy, issued_on.year)
     serial = f"{academy.code}-{issued_on.year}-{number:06d}"
     code = new_code()
-    with translation.override(enrolment.officer.preferred_language):
+    language = language_of(enrolment.officer)
+    with translation.override(language):
         course = session.course.localized if session.course_id else None
     snapshot = build_snapshot(
-        officer_name=enrolment.officer.full_name,
+        officer_name=name_on_certificates(enrolment.officer),
         session=session,
         course=course,
         template=template,
-        language=enrolment.officer.preferred_language,
+        language=language,
         serial=serial,
         issued_on=issued_on,
     )
@@ -284,7 +286,7 @@ def _issue(enrolment, *, by):
 def _locked_enrolment(enrolment_id):
     return (
         Enrolment.objects.select_for_update(of=("self",))
-        .select_related("officer", "session__academy", "session__course")
+        .select_related("officer__academy_profile", "session__academy", "session__course")
         .get(pk=enrolment_id)
     )
 
@@ -307,8 +309,8 @@ def issue_certificate(enrolment, *, by=None):
 
 
 def may_manage(user, certificate):
-    """Coordinators of the certificate's academy, and network admins."""
-    return Certificate.objects.for_coordinator(user).filter(pk=certificate.pk).exists()
+    """Coordinators of the certificate's academy, and network admins (the city policy)."""
+    return policy.may_act_on(user, "manage", certificate)
 
 
 @transaction.atomic

@@ -2,9 +2,6 @@
 
 import datetime
 
-from django.contrib.auth import get_user_model
-from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -14,88 +11,29 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.models import IndexView, InspectView
-from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
-from wagtail.permission_policies.base import BasePermissionPolicy
-from wagtail.permissions import policy_registry
-from wagtail.snippets.views import chooser as snippet_chooser
-from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from academy import policy
 from academy.media import refuse_media_not_choosable
-from academy.models import AcademyPage
+from academy.policy import CityChooserViewSetMixin, CityPermissionPolicy, CityViewSetMixin
 
 from .models import Certificate, CertificateTemplate
 from .services import verification_url
 
 
-def coordinated_academy_ids(user):
-    """Ids of the academies ``user`` coordinates, worked out once per request's user."""
-    if not hasattr(user, "_coordinated_academy_ids"):
-        user._coordinated_academy_ids = set(
-            AcademyPage.objects.coordinated_by(user).values_list("pk", flat=True)
-        )
-    return user._coordinated_academy_ids
+def certificate_policy():
+    """Coordinators look at their city's certificates; nobody adds, edits or deletes one
+    in the admin: they are issued, revoked and reissued through services."""
+    return CityPermissionPolicy(Certificate, actions=["view"], trainer_actions=())
 
 
-class CityCoordinatorPolicy(BasePermissionPolicy):
-    """Coordinators act on the records of their own academies; network admins on all.
-
-    ``actions`` lists what anyone may do at all (certificates are never added or
-    deleted from the admin: they are issued, revoked and reissued).
-    """
-
-    def __init__(self, model, actions=("add", "change", "delete", "view")):
-        super().__init__(model)
-        self.actions = set(actions)
-
-    def user_has_permission(self, user, action):
-        if action not in self.actions or not (user.is_active and user.is_authenticated):
-            return False
-        return user.is_superuser or bool(coordinated_academy_ids(user))
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action) and (
-            user.is_superuser or instance.academy_id in coordinated_academy_ids(user)
-        )
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if not any(self.user_has_permission(user, action) for action in actions):
-            return self.model.objects.none()
-        if user.is_superuser:
-            return self.model.objects.all()
-        return self.model.objects.filter(academy__in=coordinated_academy_ids(user))
-
-    def users_with_any_permission(self, actions):
-        if not self.actions & set(actions):
-            return get_user_model().objects.none()
-        coordinator_groups = AcademyPage.objects.values("coordinator_group")
-        return (
-            get_user_model()
-            .objects.filter(Q(is_superuser=True) | Q(groups__in=coordinator_groups), is_active=True)
-            .distinct()
-        )
-
-
-class OwnCityOnlyMixin:
-    """Views of one object: an object of another city is not found (whatever the URL says)."""
-
-    def get_object(self, *args, **kwargs):
-        instance = super().get_object(*args, **kwargs)
-        in_scope = self.permission_policy.instances_user_has_any_permission_for(
-            self.request.user, ["view", "change"]
-        )
-        if not in_scope.filter(pk=instance.pk).exists():
-            raise Http404
-        return instance
-
-
-def own_city_only(view_class):
-    return type(view_class.__name__, (OwnCityOnlyMixin, view_class), {})
+def template_policy():
+    """Coordinators keep their city's certificate templates."""
+    return CityPermissionPolicy(CertificateTemplate, trainer_actions=())
 
 
 class CertificateTemplateForm(WagtailAdminModelForm):
@@ -104,9 +42,7 @@ class CertificateTemplateForm(WagtailAdminModelForm):
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
         if for_user is not None and "academy" in self.fields:
-            academies = AcademyPage.objects.in_default_locale()
-            if not for_user.is_superuser:
-                academies = academies.coordinated_by(for_user)
+            academies = policy.academies_for(for_user, "add").in_default_locale()
             self.fields["academy"].queryset = academies
 
     def clean(self):
@@ -118,44 +54,16 @@ class CertificateTemplateForm(WagtailAdminModelForm):
         return cleaned_data
 
 
-class CityTemplatesMixin:
-    """Chooser views of templates: the user's own city's only (every city's for network
-    admins), whatever id a request names."""
-
-    def get_object_list(self):
-        return (
-            policy_registry.get_by_type(CertificateTemplate)
-            .instances_user_has_any_permission_for(self.request.user, ["view", "change"])
-            .select_related("academy")
-        )
-
-    def get_object(self, pk):
-        return self.get_object_list().get(pk=pk)
-
-    def get_objects(self, pks):
-        return self.get_object_list().filter(pk__in=pks)
-
-
-class CertificateTemplateChooserViewSet(SnippetChooserViewSet):
+class CertificateTemplateChooserViewSet(CityChooserViewSetMixin, SnippetChooserViewSet):
     """A template has texts in several languages and signatories: it is made in its own
-    form, so the chooser lists and picks but creates nothing (it has no create URL)."""
-
-    choose_view_class = type("ChooseView", (CityTemplatesMixin, snippet_chooser.ChooseView), {})
-    choose_results_view_class = type(
-        "ChooseResultsView", (CityTemplatesMixin, snippet_chooser.ChooseResultsView), {}
-    )
-    chosen_view_class = type(
-        "ChosenView", (CityTemplatesMixin, snippet_chooser.SnippetChosenView), {}
-    )
-    chosen_multiple_view_class = type(
-        "ChosenMultipleView", (CityTemplatesMixin, snippet_chooser.SnippetChosenMultipleView), {}
-    )
+    form, so the chooser lists and picks but creates nothing (it has no create URL). What
+    it lists and picks is the user's cities' (the city policy)."""
 
     def get_urlpatterns(self):
         return [pattern for pattern in super().get_urlpatterns() if pattern.name != "create"]
 
 
-class CertificateTemplateViewSet(SnippetViewSet):
+class CertificateTemplateViewSet(CityViewSetMixin, SnippetViewSet):
     model = CertificateTemplate
     icon = "doc-full"
     menu_label = _("Certificate templates")
@@ -163,12 +71,6 @@ class CertificateTemplateViewSet(SnippetViewSet):
     add_to_admin_menu = True
     list_display = ["name", "academy", "kind", "orientation"]
     list_filter = ["kind"]
-    edit_view_class = own_city_only(snippet_views.EditView)
-    delete_view_class = own_city_only(snippet_views.DeleteView)
-    copy_view_class = own_city_only(snippet_views.CopyView)
-    usage_view_class = own_city_only(snippet_views.UsageView)
-    history_view_class = own_city_only(snippet_views.HistoryView)
-    preview_on_edit_view_class = own_city_only(snippet_views.PreviewOnEditView)
     chooser_viewset_class = CertificateTemplateChooserViewSet
 
     def get_form_class(self, for_update=False):
@@ -259,7 +161,7 @@ class CertificateInspectView(InspectView):
         return [*super().header_more_buttons, *certificate_buttons(self.object, Button)]
 
 
-class CertificateViewSet(ModelViewSet):
+class CertificateViewSet(CityViewSetMixin, ModelViewSet):
     """Issued certificates: looked at, downloaded, revoked or reissued, never edited."""
 
     model = Certificate
@@ -287,8 +189,6 @@ class CertificateViewSet(ModelViewSet):
         "superseded_by",
         "sha256",
     ]
-    history_view_class = own_city_only(HistoryView)
-    usage_view_class = own_city_only(UsageView)
     copy_view_enabled = False
     list_display = [
         "serial",

@@ -9,21 +9,18 @@ from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from academy import policy
 from academy.admin_access import (
-    RoleMenuItem,
-    is_network_admin,
-    is_staff_somewhere,
+    PolicyMenuItem,
     network_admins_only,
     report_paths,
     require_coordinator,
     require_staff,
 )
-from academy.models import AcademyPage
 from certificates.reports import NetworkReportView, SessionProgressView, SessionsReportView
 from certificates.services import awaiting_certificate
-from courses.attempts import staff_assessments
-from courses.models import AssessmentAttempt, Enrolment, Session
-from courses.services import required_modules
+from courses.models import AssessmentAttempt, Enrolment, ModuleProgress, Session
+from courses.queries import required_modules, staff_assessments
 
 from .admin_views import (
     CertificatePDFView,
@@ -34,11 +31,15 @@ from .admin_views import (
     SignatureView,
 )
 from .models import Certificate, CertificateTemplate
-from .viewsets import CertificateTemplateViewSet, CertificateViewSet, CityCoordinatorPolicy
+from .viewsets import (
+    CertificateTemplateViewSet,
+    CertificateViewSet,
+    certificate_policy,
+    template_policy,
+)
 
-# Certificates are issued, revoked and reissued through services, never added or edited.
-register_permission_policy(Certificate, CityCoordinatorPolicy(Certificate, actions=("view",)))
-register_permission_policy(CertificateTemplate, CityCoordinatorPolicy(CertificateTemplate))
+register_permission_policy(Certificate, certificate_policy())
+register_permission_policy(CertificateTemplate, template_policy())
 register_snippet(CertificateTemplateViewSet)
 
 
@@ -69,10 +70,7 @@ def register_certificate_urls():
 
 @hooks.register("register_session_admin_links")
 def session_certificates_link(user, session):
-    if (
-        user.is_superuser
-        or AcademyPage.objects.coordinated_by(user).filter(pk=session.academy_id).exists()
-    ):
+    if policy.may_act_on(user, "issue", session):
         return [(_("Certificates"), "certificates_admin_session", "doc-full-inverse", 45)]
     return []
 
@@ -83,12 +81,12 @@ DASHBOARD_SESSIONS = 8
 def with_progress(sessions):
     """Set ``progress`` on each course session: the share of its officers' required modules
     done (in %). Two queries for any number of sessions."""
-    learning = Enrolment.objects.filter(session__in=sessions, state__in=Enrolment.ACTIVE)
+    learning = Enrolment.objects.filter(session__in=sessions).active()
     officers = Counter(learning.values_list("session", flat=True))
     done = Counter(
-        learning.filter(
-            module_progress__completed_at__isnull=False, module_progress__module__required=True
-        ).values_list("session", flat=True)
+        ModuleProgress.objects.filter(enrolment__in=learning)
+        .required_done()
+        .values_list("enrolment__session", flat=True)
     )
     required = required_modules([s.course for s in sessions if s.course_id])
     for session in sessions:
@@ -109,20 +107,18 @@ class DashboardPanel(Component):
 
     def get_context_data(self, parent_context):
         user = self.user
-        coordinated = AcademyPage.objects.coordinated_by(user)
         sessions = list(
-            Session.objects.for_staff(user)
+            policy.scope(Session.objects.all(), user, "view")
             .filter(ends_on__gte=timezone.localdate(), cancelled_at__isnull=True)
             .with_places_taken()
-            .annotate(waiting=Count("enrolments", filter=Q(enrolments__state="requested")))
+            .annotate(
+                waiting=Count("enrolments", filter=Q(enrolments__state=Enrolment.State.REQUESTED))
+            )
             .select_related("academy", "course")
             .order_by("starts_on")[:DASHBOARD_SESSIONS]
         )
         with_progress(sessions)
-        if user.is_superuser:
-            requested = Enrolment.objects.all()
-        else:
-            requested = Enrolment.objects.filter(session__academy__in=coordinated)
+        requested = policy.scope(Enrolment.objects.all(), user, "decide")
         # One query however many sessions: how many officers, in how many sessions, and
         # which session when there is only one (its certificates page is then one click away).
         to_certify = awaiting_certificate(requested).aggregate(
@@ -131,21 +127,21 @@ class DashboardPanel(Component):
             session=Max("session"),
         )
         return {
-            "coordinator": user.is_superuser or coordinated.exists(),
+            "coordinator": policy.may(user, "decide"),
             "sessions": sessions,
-            "waiting": requested.filter(state=Enrolment.State.REQUESTED).count(),
+            "waiting": requested.requested().count(),
             "to_certify": to_certify["officers"],
             "to_certify_session": to_certify["session"] if to_certify["sessions"] == 1 else None,
-            "to_grade": AssessmentAttempt.objects.filter(
-                assessment__in=staff_assessments(user), state=AssessmentAttempt.State.SUBMITTED
-            ).count(),
+            "to_grade": AssessmentAttempt.objects.submitted()
+            .filter(assessment__in=staff_assessments(user))
+            .count(),
         }
 
 
 @hooks.register("construct_homepage_panels")
 def add_dashboard_panel(request, panels):
     user = request.user
-    if user.is_superuser or AcademyPage.objects.staffed_by(user).exists():
+    if policy.may(user, "report"):
         panels.append(DashboardPanel(user))
 
 
@@ -169,23 +165,23 @@ def register_report_urls():
 
 @hooks.register("register_reports_menu_item")
 def register_sessions_report_menu_item():
-    return RoleMenuItem(
+    return PolicyMenuItem(
         _("Sessions"),
         reverse("home_sessions_report"),
         icon_name="date",
         order=705,
-        role=is_staff_somewhere,
+        action="report",
     )
 
 
 @hooks.register("register_reports_menu_item")
 def register_network_report_menu_item():
-    return RoleMenuItem(
+    return PolicyMenuItem(
         _("Network"),
         reverse("home_network_report"),
         icon_name="globe",
         order=710,
-        role=is_network_admin,
+        action="network_report",
     )
 
 

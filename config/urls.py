@@ -6,18 +6,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from academy import account_views
-from academy.views import AdminLogoutView
+from home import account_views
 from home import views as home_views
 
 urlpatterns = [
-    # Before Wagtail's own: signing out of the admin takes a POST.
-    path("admin/logout/", AdminLogoutView.as_view()),
-    # Before Wagtail's own: Wagtail's reports with safe exports, and a city's records in the
-    # site history shown to that city only.
-    path("admin/reports/", include("academy.admin_reports")),
-    # Before Wagtail's own: browsing the page chooser under another city's draft is a 404.
-    path("admin/choose-page/", include("academy.page_chooser")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -32,7 +24,9 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Pages are served under a language prefix (/en/, /fr/, ...): Wagtail i18n.
+# Pages are served under a language prefix (/en/, /fr/, ...): Wagtail i18n. The site's own
+# account pages (it signs in by e-mail address) come first, then the academy's pages (the
+# officer's profile at accounts/profile/ among them), then Wagtail's.
 urlpatterns += i18n_patterns(
     path(
         "accounts/login/",
@@ -51,7 +45,6 @@ urlpatterns += i18n_patterns(
         account_views.confirm_new_email,
         name="email_change_confirm",
     ),
-    path("accounts/profile/", account_views.profile, name="profile"),
     path(
         "accounts/password/",
         account_views.PasswordChangeView.as_view(),

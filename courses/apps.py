@@ -11,6 +11,3 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
     # Its public pages are mounted by the site's include("academy.urls").
     academy_public_urls = True
-
-    def ready(self):
-        from . import receivers  # noqa: F401

@@ -19,9 +19,11 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from academy.charts import bar_chart
 from academy.exports import AcademyReportView
+from academy.models import name_on_certificates
 
-from .attempts import AttemptRefused, grade_response, item_analysis, staff_assessments
 from .models import AssessmentAttempt, Response
+from .queries import item_analysis, staff_assessments
+from .services import AttemptRefused, grade_response
 
 
 class AssessmentsView(WagtailAdminTemplateMixin, TemplateView):
@@ -39,8 +41,12 @@ class AssessmentsView(WagtailAdminTemplateMixin, TemplateView):
         assessments = (
             staff_assessments(self.request.user)
             .annotate(
-                attempt_count=Count("attempts", filter=~Q(attempts__state="in_progress")),
-                waiting=Count("attempts", filter=Q(attempts__state="submitted")),
+                attempt_count=Count(
+                    "attempts", filter=~Q(attempts__state=AssessmentAttempt.State.IN_PROGRESS)
+                ),
+                waiting=Count(
+                    "attempts", filter=Q(attempts__state=AssessmentAttempt.State.SUBMITTED)
+                ),
             )
             .order_by("path")
         )
@@ -124,12 +130,12 @@ class AssessmentResultsView(AssessmentReportMixin, AcademyReportView):
         attempts = (
             AssessmentAttempt.objects.filter(assessment=self.assessment)
             .exclude(state=AssessmentAttempt.State.IN_PROGRESS)
-            .select_related("officer")
-            .order_by("officer__last_name", "officer__first_name", "number")
+            .select_related("officer__academy_profile")
+            .order_by("officer__academy_profile__full_name", "officer", "number")
         )
         return [
             SimpleNamespace(
-                officer=attempt.officer.full_name,
+                officer=name_on_certificates(attempt.officer),
                 number=attempt.number,
                 state=attempt.get_state_display(),
                 started=attempt.started_at,
@@ -222,7 +228,7 @@ class GradingQueueView(WagtailAdminTemplateMixin, TemplateView):
                 assessment__in=staff_assessments(self.request.user),
                 state=AssessmentAttempt.State.SUBMITTED,
             )
-            .select_related("officer", "assessment", "enrolment__session")
+            .select_related("officer__academy_profile", "assessment", "enrolment__session")
             .annotate(to_grade=Count("responses", filter=Q(responses__points__isnull=True)))
             .order_by("submitted_at")
         )
@@ -244,7 +250,9 @@ class GradeAttemptView(WagtailAdminTemplateMixin, TemplateView):
     @cached_property
     def attempt(self):
         attempt = get_object_or_404(
-            AssessmentAttempt.objects.select_related("assessment", "officer").prefetch_related(
+            AssessmentAttempt.objects.select_related(
+                "assessment", "officer__academy_profile"
+            ).prefetch_related(
                 Prefetch("responses", queryset=Response.objects.order_by("question"))
             ),
             pk=self.kwargs["pk"],
@@ -255,7 +263,7 @@ class GradeAttemptView(WagtailAdminTemplateMixin, TemplateView):
         return attempt
 
     def get_page_subtitle(self):
-        return f"{self.attempt.assessment.title} · {self.attempt.officer.full_name}"
+        return f"{self.attempt.assessment.title} · {name_on_certificates(self.attempt.officer)}"
 
     def written(self, errors=None, typed=None):
         rows = []

@@ -11,17 +11,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .attempts import (
+from .models import AssessmentAttempt, AssessmentPage, Question
+from .queries import attempts_used, review_level, seconds_left
+from .services.attempts import (
     AttemptRefused,
     StaleAnswers,
     answers_from_form,
-    review_level,
     save_answers,
-    seconds_left,
     start_attempt,
     submit_attempt,
 )
-from .models import AssessmentAttempt, AssessmentPage
 
 
 def own_attempt(request, pk):
@@ -57,10 +56,10 @@ def start(request, pk):
 def attempt_page(request, pk):
     """The questions of an attempt in progress, with the answers saved so far."""
     attempt = own_attempt(request, pk)
-    if attempt.state == AssessmentAttempt.State.IN_PROGRESS and seconds_left(attempt) == 0:
+    if attempt.is_in_progress and seconds_left(attempt) == 0:
         submit_attempt(attempt, time_is_up=True)  # closed with the answers saved so far
         attempt.refresh_from_db()
-    if attempt.state != AssessmentAttempt.State.IN_PROGRESS:
+    if not attempt.is_in_progress:
         return redirect("attempt_review", attempt.pk)
     return _render_attempt(request, attempt)
 
@@ -90,6 +89,7 @@ def _render_attempt(request, attempt, status=200):
             "assessment": attempt.assessment,
             "questions": questions,
             "seconds_left": left,
+            "Kind": Question.Kind,
             "minutes_left": None if left is None else -(-left // 60),
         },
         status=status,
@@ -146,11 +146,9 @@ def submit(request, pk):
 def review(request, pk):
     """A submitted attempt, as much of it as the assessment's review policy shows now."""
     attempt = own_attempt(request, pk)
-    if attempt.state == AssessmentAttempt.State.IN_PROGRESS:
+    if attempt.is_in_progress:
         return redirect("attempt", attempt.pk)
-    used = AssessmentAttempt.objects.filter(
-        assessment=attempt.assessment, officer=request.user
-    ).count()
+    used = attempts_used(request.user, attempt.assessment)
     level = review_level(attempt, used)
     responses = {response.question: response for response in attempt.responses.all()}
     questions = []
@@ -187,6 +185,7 @@ def review(request, pk):
             "attempt": attempt,
             "assessment": attempt.assessment,
             "level": level,
+            "Kind": Question.Kind,
             "questions": questions,
             "attempts_left": max(attempt.assessment.attempts_allowed - used, 0),
         },

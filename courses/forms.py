@@ -1,6 +1,8 @@
 """Admin forms of courses: validation in words a trainer understands."""
 
+from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from academy.media import CityMediaPageForm
 
@@ -88,3 +90,40 @@ class AssessmentPageForm(CityMediaPageForm):
                     )
                     % {"pool": pool},
                 )
+
+
+class EnrolmentDecisionForm(forms.Form):
+    """A coordinator's decision on one or several requests, with a reason the officers read."""
+
+    enrolments = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("Select at least one request.")},
+    )
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=[("approve", gettext_lazy("Approve")), ("reject", gettext_lazy("Reject"))],
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (sent to the officers)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrolments"].queryset = session.enrolments.requested()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not data.get("reason", "").strip():
+            self.add_error("reason", _("Say why: the officers read this reason in their email."))
+        return data
+
+
+class CancelSessionForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (sent to the enrolled officers)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

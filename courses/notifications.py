@@ -5,21 +5,37 @@ import re
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
+from academy.mail import send_to
+from academy.models import profile_of
+from courses.models import Enrolment, Reminder
+
+
+class Event(models.TextChoices):
+    """What an enrolment email is about: the enrolment's new state, or a change of its
+    session."""
+
+    REQUESTED = Enrolment.State.REQUESTED.value, Enrolment.State.REQUESTED.label
+    APPROVED = Enrolment.State.APPROVED.value, Enrolment.State.APPROVED.label
+    WAITLISTED = Enrolment.State.WAITLISTED.value, Enrolment.State.WAITLISTED.label
+    REJECTED = Enrolment.State.REJECTED.value, Enrolment.State.REJECTED.label
+    CANCELLED = "cancelled", gettext_lazy("Session cancelled")
+    CHANGED = "changed", gettext_lazy("Session changed")
+
+
 SUBJECTS = {
-    "requested": lambda s: _("Your request for %(session)s was received") % {"session": s},
-    "approved": lambda s: _("You have a place in %(session)s") % {"session": s},
-    "waitlisted": lambda s: _("You are on the waiting list for %(session)s") % {"session": s},
-    "rejected": lambda s: _("Your request for %(session)s was declined") % {"session": s},
-    "cancelled": lambda s: _("%(session)s is cancelled") % {"session": s},
-    "changed": lambda s: _("%(session)s has changed") % {"session": s},
+    Event.REQUESTED: lambda s: _("Your request for %(session)s was received") % {"session": s},
+    Event.APPROVED: lambda s: _("You have a place in %(session)s") % {"session": s},
+    Event.WAITLISTED: lambda s: _("You are on the waiting list for %(session)s") % {"session": s},
+    Event.REJECTED: lambda s: _("Your request for %(session)s was declined") % {"session": s},
+    Event.CANCELLED: lambda s: _("%(session)s is cancelled") % {"session": s},
+    Event.CHANGED: lambda s: _("%(session)s has changed") % {"session": s},
 }
 
 
@@ -60,14 +76,6 @@ def _ics_fold(line):
         encoded = encoded[cut:]
     parts.append(encoded.decode())
     return "\r\n ".join(parts)
-
-
-def _site_url(base, name):
-    """The address of a page the site may or may not have (the profile is the site's)."""
-    try:
-        return base + reverse(name)
-    except NoReverseMatch:
-        return ""
 
 
 def session_url(session):
@@ -127,7 +135,8 @@ def session_calendar(session, *, cancelled=False, officer=None):
         _organizer(session),
     ]
     if officer is not None:
-        lines.append(f"ATTENDEE;RSVP=FALSE:mailto:{officer.email}")
+        address = getattr(officer, officer.get_email_field_name())
+        lines.append(f"ATTENDEE;RSVP=FALSE:mailto:{address}")
     # The venue only: an online session has no place to go to (its format is described).
     if session.venue:
         lines.append(f"LOCATION:{_ics_text(session.venue)}")
@@ -143,36 +152,39 @@ def session_calendar(session, *, cancelled=False, officer=None):
 @task()
 def notify_officer(enrolment_id, event):
     """Send the officer the email for an event of their enrolment (see ``SUBJECTS``)."""
-    from courses.models import Enrolment
-
-    enrolment = Enrolment.objects.select_related("officer", "session__academy").get(pk=enrolment_id)
+    enrolment = Enrolment.objects.select_related(
+        "officer__academy_profile", "session__academy"
+    ).get(pk=enrolment_id)
     officer, session = enrolment.officer, enrolment.session
-    with translation.override(officer.preferred_language):
-        context = {
+    # A change updates the event in the calendars of officers with a place only: the
+    # others never got it, and have no place to keep free.
+    attachments = []
+    if event in (Event.APPROVED, Event.CANCELLED) or (
+        event == Event.CHANGED and enrolment.is_approved
+    ):
+        attachments.append(
+            (
+                "session.ics",
+                lambda: session_calendar(
+                    session, cancelled=event == Event.CANCELLED, officer=officer
+                ),
+                "text/calendar",
+            )
+        )
+    send_to(
+        officer,
+        "courses/email/enrolment",
+        {
             "officer": officer,
             "session": session,
             "enrolment": enrolment,
             "event": event,
-            "url": session_url(session),
-        }
-        message = EmailMultiAlternatives(
-            subject=SUBJECTS[event](session.title),
-            body=render_to_string("courses/email/enrolment.txt", context),
-            to=[officer.email],
-        )
-        message.attach_alternative(
-            render_to_string("courses/email/enrolment.html", context), "text/html"
-        )
-        # A change updates the event in the calendars of officers with a place only: the
-        # others never got it, and have no place to keep free.
-        holds_place = enrolment.state == enrolment.State.APPROVED
-        if event in ("approved", "cancelled") or (event == "changed" and holds_place):
-            message.attach(
-                "session.ics",
-                session_calendar(session, cancelled=event == "cancelled", officer=officer),
-                "text/calendar",
-            )
-        message.send()
+            "Event": Event,
+            "url": lambda: session_url(session),
+        },
+        subject=lambda: SUBJECTS[event](session.title),
+        attachments=attachments,
+    )
 
 
 REMINDER_SUBJECTS = {
@@ -188,9 +200,8 @@ def remind(enrolment, kind, key=None, **details):
 
     Returns True if a reminder is sent now.
     """
-    from courses.models import Reminder
-
-    if not enrolment.officer.reminders:
+    profile = profile_of(enrolment.officer)
+    if profile is not None and not profile.reminders:
         return False
     _reminder, created = Reminder.objects.get_or_create(enrolment=enrolment, kind=key or kind)
     if created:
@@ -201,46 +212,42 @@ def remind(enrolment, kind, key=None, **details):
 @task()
 def send_reminder(enrolment_id, kind, details):
     """The reminder email, in the officer's language (``REMINDER_SUBJECTS`` lists the kinds)."""
-    from courses.models import Enrolment
-
-    enrolment = Enrolment.objects.select_related("officer", "session__academy").get(pk=enrolment_id)
+    enrolment = Enrolment.objects.select_related(
+        "officer__academy_profile", "session__academy"
+    ).get(pk=enrolment_id)
     officer, session = enrolment.officer, enrolment.session
-    with translation.override(officer.preferred_language):
-        base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-        context = {
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    attachments = []
+    if kind == "session_starts":
+        attachments.append(
+            ("session.ics", lambda: session_calendar(session, officer=officer), "text/calendar")
+        )
+    send_to(
+        officer,
+        "courses/email/reminder",
+        {
             "officer": officer,
             "session": session,
             "kind": kind,
             "details": details,
-            "url": session_url(session),
-            "my_learning_url": base + reverse("my_learning"),
-            "profile_url": _site_url(base, "profile"),
-        }
-        message = EmailMultiAlternatives(
-            subject=REMINDER_SUBJECTS[kind](session.title),
-            body=render_to_string("courses/email/reminder.txt", context),
-            to=[officer.email],
-        )
-        message.attach_alternative(
-            render_to_string("courses/email/reminder.html", context), "text/html"
-        )
-        if kind == "session_starts":
-            message.attach(
-                "session.ics", session_calendar(session, officer=officer), "text/calendar"
-            )
-        message.send()
+            # Links in the officer's language: reversed while it is active.
+            "url": lambda: session_url(session),
+            "my_learning_url": lambda: base + reverse("my_learning"),
+            "profile_url": lambda: base + reverse("academy_profile"),
+        },
+        subject=lambda: REMINDER_SUBJECTS[kind](session.title),
+        attachments=attachments,
+    )
 
 
 def remind_sessions_starting(days):
     """Remind every officer with a place in a session that starts in ``days`` days."""
-    from courses.models import Enrolment
-
     starts_on = timezone.localdate() + datetime.timedelta(days=days)
     sent = 0
     for enrolment in Enrolment.objects.filter(
         session__starts_on=starts_on,
         session__cancelled_at__isnull=True,
         state=Enrolment.State.APPROVED,
-    ).select_related("officer"):
+    ).select_related("officer__academy_profile"):
         sent += remind(enrolment, "session_starts", key=f"starts_in_{days}", days=days)
     return sent

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 from courses.services import EnrolmentRefused
 
 from .models import ModulePage
-from .services import complete_module, course_progress, enrolment_for, record_heartbeat
+from .queries import course_progress, enrolment_for
+from .services import complete_module, record_heartbeat
 
 
 def _module_and_enrolment(request, pk):

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -11,33 +11,28 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from academy.forms import (
-    CancelSessionForm,
-    EnrolmentDecisionForm,
-)
-from academy.models import AcademyPage
+from academy import policy
+from courses.forms import CancelSessionForm, EnrolmentDecisionForm
 from courses.models import Attendance, Enrolment, Session
 from courses.services import EnrolmentRefused, cancel_session, decide_many, mark_attendance
 
 
-def staff_session(user, pk, *, coordinators_only=False):
-    """A session of the user's own academies; anything else is a 404."""
-    sessions = Session.objects.for_staff(user)
-    if coordinators_only and not user.is_superuser:
-        sessions = sessions.filter(academy__in=AcademyPage.objects.coordinated_by(user))
-    return get_object_or_404(sessions.select_related("academy", "course"), pk=pk)
+def staff_session(user, pk, *, action="view"):
+    """A session where ``user`` may do ``action`` (the city policy); anything else is a 404."""
+    return policy.get_or_404(
+        Session.objects.select_related("academy", "course"), user, action, pk=pk
+    )
 
 
 class SessionAdminMixin(WagtailAdminTemplateMixin):
     """An admin page about one session of the user's city."""
 
-    coordinators_only = False
+    # What the user must be allowed to do to the session to open the page.
+    action = "view"
     header_icon = "date"
 
     def dispatch(self, request, *args, **kwargs):
-        self.session = staff_session(
-            request.user, kwargs["pk"], coordinators_only=self.coordinators_only
-        )
+        self.session = staff_session(request.user, kwargs["pk"], action=self.action)
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_subtitle(self):
@@ -69,14 +64,13 @@ class SessionEnrolmentsView(SessionAdminMixin, FormView):
     @cached_property
     def can_decide(self):
         """Only coordinators of the session's academy (and network admins) decide."""
-        user = self.request.user
-        return user.is_superuser or (
-            AcademyPage.objects.coordinated_by(user).filter(pk=self.session.academy_id).exists()
-        )
+        return policy.may_act_on(self.request.user, "decide", self.session)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["enrolments"] = self.session.enrolments.select_related("officer__force")
+        context["enrolments"] = self.session.enrolments.select_related(
+            "officer__academy_profile__force"
+        )
         context["can_decide"] = self.can_decide
         return context
 
@@ -85,7 +79,10 @@ class SessionEnrolmentsView(SessionAdminMixin, FormView):
             raise PermissionDenied
         data = form.cleaned_data
         decided, refused = decide_many(
-            data["enrolments"], approve=data["decision"] == "approve", reason=data["reason"].strip()
+            data["enrolments"],
+            approve=data["decision"] == "approve",
+            reason=data["reason"].strip(),
+            by=self.request.user,
         )
         if decided:
             messages.success(
@@ -164,7 +161,7 @@ class CancelSessionView(SessionAdminMixin, FormView):
     template_name = "wagtailadmin/generic/form.html"
     form_class = CancelSessionForm
     page_title = gettext_lazy("Cancel session")
-    coordinators_only = True
+    action = "cancel"
 
     def form_valid(self, form):
         try:

@@ -5,9 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from academy.models import Profile
 from courses.models import Enrolment, Session
 from courses.notifications import session_calendar
 from courses.services import EnrolmentRefused, enrol, withdraw
@@ -50,6 +53,13 @@ def session_ics(request, pk):
 def enrol_in_session(request, pk):
     """The signed-in officer enrols; a double click or a retry changes nothing."""
     session = get_object_or_404(Session, pk=pk)
+    if not Profile.objects.for_user(request.user).full_name:
+        # Certificates print the name exactly as the officer gives it: asked for once, first.
+        messages.info(
+            request, _("First say how your name must appear on your certificates, then enrol.")
+        )
+        back = reverse("session_detail", args=[session.pk])
+        return redirect(f"{reverse('academy_profile')}?{urlencode({'next': back})}")
     try:
         enrolment = enrol(request.user, session)
     except EnrolmentRefused as refusal:

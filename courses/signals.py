@@ -1,9 +1,7 @@
-"""Events of the academy that other apps listen to (certificates react to completions)."""
+"""Events of the learning domain that other apps listen to (certificates react to completions)."""
 
 from django.dispatch import Signal
 
-# Sent after commit when an enrolment becomes completed; argument: ``enrolment``.
+# Sent once per completion, after the transaction that completed the enrolment commits
+# (by ``Enrolment.set_state``); argument: ``enrolment``.
 enrolment_completed = Signal()
-
-# Sent after commit when a trainer changes an officer's attendance; argument: ``enrolment``.
-attendance_marked = Signal()

@@ -7,10 +7,12 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from academy import policy
 from academy.models import AcademyPage
 
 from .models import attach_academies
-from .services import academy_of, copy_course_to_academy, shareable_courses
+from .queries import academy_of, shareable_courses
+from .services import copy_course_to_academy
 
 
 class NetworkCoursesView(WagtailAdminTemplateMixin, TemplateView):
@@ -21,7 +23,7 @@ class NetworkCoursesView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "copy"
 
     def dispatch(self, request, *args, **kwargs):
-        self.academies = list(AcademyPage.objects.coordinated_by(request.user).in_default_locale())
+        self.academies = list(policy.academies_for(request.user, "copy_course").in_default_locale())
         if not self.academies:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)

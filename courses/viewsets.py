@@ -1,11 +1,9 @@
 """Sessions in the Wagtail admin: the city-scoped viewset with its form, list and buttons."""
 
 from django import forms
-from django.apps import apps
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.forms import modelform_factory
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -17,34 +15,25 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
-from wagtail.permission_policies import ModelPermissionPolicy
 
-from academy.models import AcademyPage, User
-from courses.models import Session
+from academy import policy
+from academy.policy import CityPermissionPolicy, CityViewSetMixin
+from courses.models import CoursePage, Session
 from courses.services import update_session
 
 
-class CitySessionPermissionPolicy(ModelPermissionPolicy):
-    """Model permissions, and on top of them: only sessions of the user's own academies.
+class CitySessionPermissionPolicy(CityPermissionPolicy):
+    """The city policy, with the user's model permissions (trainers view sessions, only
+    coordinators change them). A session that has enrolments is never deleted (it is
+    cancelled instead)."""
 
-    A session that has enrolments is never deleted (it is cancelled instead).
-    """
+    def __init__(self, model=Session):
+        super().__init__(model, model_permissions=True)
 
     def user_has_permission_for_instance(self, user, action, instance):
         if action == "delete" and instance.enrolments.exists():
             return False
-        return self.user_has_permission(user, action) and (
-            user.is_superuser
-            or AcademyPage.objects.staffed_by(user).filter(pk=instance.academy_id).exists()
-        )
-
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return any(self.user_has_permission_for_instance(user, a, instance) for a in actions)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if not self.user_has_any_permission(user, actions):
-            return Session.objects.none()
-        return Session.objects.for_staff(user)
+        return super().user_has_permission_for_instance(user, action, instance)
 
 
 class SessionForm(WagtailAdminModelForm):
@@ -58,25 +47,23 @@ class SessionForm(WagtailAdminModelForm):
             self.fields[name].widget = forms.Select(choices=self.fields[name].choices)
         if for_user is None:
             return
-        academies = AcademyPage.objects.in_default_locale()
-        if not for_user.is_superuser:
-            academies = academies.coordinated_by(for_user)
+        academies = policy.academies_for(for_user, "add").in_default_locale()
         self.fields["academy"].queryset = academies
         if not self.instance.pk and len(academies) == 1:
             self.initial.setdefault("academy", academies[0].pk)
-        courses = apps.get_model("courses", "CoursePage").objects.none()
+        courses = CoursePage.objects.none()
         for academy in academies:
-            courses |= apps.get_model("courses", "CoursePage").objects.of_academy(academy)
+            courses |= CoursePage.objects.of_academy(academy)
         self.fields["course"].queryset = courses.order_by("title")
-        self.fields["trainers"].queryset = User.objects.filter(
-            groups__in=academies.values("trainer_group")
-        ).distinct()
+        self.fields["trainers"].queryset = (
+            get_user_model().objects.filter(groups__in=academies.values("trainer_group")).distinct()
+        )
 
 
 class SessionIndexView(IndexView):
     def get_base_queryset(self):
         return (
-            Session.objects.for_staff(self.request.user)
+            policy.scope(Session.objects.all(), self.request.user, "view")
             .select_related("academy", "course")
             .with_places_taken()
         )
@@ -93,29 +80,7 @@ class SessionIndexView(IndexView):
         return [*super().get_list_more_buttons(instance), *more]
 
 
-class CitySessionsMixin:
-    """Every view of the session viewset: a session of another city is not found, whatever
-    the view (edit, delete, inspect, history, usage, copy, and any other the viewset adds).
-
-    The check runs before the view answers, so no view needs its own."""
-
-    def city_sessions(self):
-        return self.permission_policy.instances_user_has_any_permission_for(
-            self.request.user, ["add", "change", "delete", "view"]
-        )
-
-    def dispatch(self, request, *args, **kwargs):
-        pk = kwargs.get("pk")
-        if pk is not None and not self.city_sessions().filter(pk=unquote(str(pk))).exists():
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_base_object_queryset(self):
-        # History and usage fetch their session while being set up, before dispatch.
-        return self.city_sessions()
-
-
-class SessionEditView(CitySessionsMixin, EditView):
+class SessionEditView(EditView):
     @cached_property
     def header_more_buttons(self):
         more = session_buttons(self.request.user, self.object, Button)
@@ -126,12 +91,12 @@ class SessionEditView(CitySessionsMixin, EditView):
         return update_session(self.form.instance, save=super().save_instance)
 
 
-class SessionInspectView(CitySessionsMixin, InspectView):
+class SessionInspectView(InspectView):
     def get_object(self, queryset=None):
-        return get_object_or_404(self.city_sessions(), pk=self.pk)
+        return get_object_or_404(self.city_records(), pk=self.pk)
 
 
-class SessionDeleteView(CitySessionsMixin, DeleteView):
+class SessionDeleteView(DeleteView):
     """Sessions that have enrolments are cancelled, never deleted: their records stay."""
 
     def dispatch(self, request, *args, **kwargs):
@@ -150,7 +115,7 @@ def session_buttons(user, session, button):
     links = [(_("Enrolments"), "academy_session_enrolments", "group", 30)]
     if session.takes_attendance:
         links.append((_("Attendance register"), "academy_session_attendance", "tasks", 40))
-    if not session.is_cancelled and user.has_perm("courses.change_session"):
+    if not session.is_cancelled and policy.may_act_on(user, "cancel", session):
         links.append((_("Cancel session"), "academy_session_cancel", "cross", 50))
     # Other apps add their own links (certificates) without this app knowing them.
     for hook in hooks.get_hooks("register_session_admin_links"):
@@ -161,7 +126,10 @@ def session_buttons(user, session, button):
     ]
 
 
-class SessionViewSet(ModelViewSet):
+class SessionViewSet(CityViewSetMixin, ModelViewSet):
+    """Every view of the viewset (edit, delete, inspect, history, usage, copy, and any
+    other Wagtail adds) is kept to the user's cities by the city policy."""
+
     model = Session
     icon = "date"
     menu_label = _("Sessions")
@@ -203,9 +171,3 @@ class SessionViewSet(ModelViewSet):
 
     def get_form_class(self, for_update=False):
         return modelform_factory(Session, form=SessionForm, fields=self.form_fields)
-
-    def construct_view(self, view_class, **kwargs):
-        """Each view of this viewset is city-scoped, including those Wagtail adds itself."""
-        if not issubclass(view_class, CitySessionsMixin):
-            view_class = type(view_class.__name__, (CitySessionsMixin, view_class), {})
-        return super().construct_view(view_class, **kwargs)

@@ -5,13 +5,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from academy.admin_access import (
-    RoleMenuItem,
-    is_staff_somewhere,
-    report_paths,
-    require_staff,
-)
-from academy.models import AcademyPage
+from academy.admin_access import PolicyMenuItem, report_paths, require_staff
 from courses.viewsets import CitySessionPermissionPolicy, SessionViewSet
 
 from .assessment_admin import (
@@ -21,7 +15,7 @@ from .assessment_admin import (
     GradingQueueView,
     ItemAnalysisView,
 )
-from .models import Session, Theme
+from .models import CoursePage, Session, Theme
 from .session_admin import CancelSessionView, SessionAttendanceView, SessionEnrolmentsView
 from .views import NetworkCoursesView
 
@@ -60,6 +54,18 @@ def register_session_urls():
     ]
 
 
+@hooks.register("academy_page_context")
+def courses_and_sessions_of_the_academy(academy, request):
+    """What an academy's page shows of courses: its courses in the visitor's language and
+    its coming sessions (lazy querysets, one query each when the page lists them)."""
+    return {
+        "courses": CoursePage.objects.for_catalogue().of_academy(academy).in_visitors_language(),
+        "sessions": Session.objects.for_listing().filter(
+            academy__translation_key=academy.translation_key
+        ),
+    }
+
+
 @hooks.register("register_admin_urls")
 def register_network_courses_url():
     return [path("network-courses/", NetworkCoursesView.as_view(), name="courses_network")]
@@ -92,38 +98,34 @@ def register_assessment_urls():
 
 @hooks.register("register_reports_menu_item")
 def register_assessments_report_menu_item():
-    return RoleMenuItem(
+    return PolicyMenuItem(
         _("Assessments"),
         reverse("courses_assessments"),
         icon_name="tasks",
         order=700,
-        role=is_staff_somewhere,
+        action="report",
     )
 
 
 @hooks.register("register_admin_menu_item")
 def register_grading_queue_menu_item():
-    return RoleMenuItem(
+    return PolicyMenuItem(
         _("Grading queue"),
         reverse("courses_grading_queue"),
         icon_name="edit",
         order=255,
-        role=is_staff_somewhere,
+        action="report",
     )
-
-
-def coordinates_an_academy(user):
-    return AcademyPage.objects.coordinated_by(user).exists()
 
 
 @hooks.register("register_admin_menu_item")
 def register_network_courses_menu_item():
-    return RoleMenuItem(
+    return PolicyMenuItem(
         _("Network courses"),
         reverse("courses_network"),
         icon_name="copy",
         order=250,
-        role=coordinates_an_academy,
+        action="copy_course",
     )
 
 

@@ -1,6 +1,10 @@
-"""The network's home page."""
+"""The network's site: its user model (signing in by e-mail) and its home page."""
 
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractUser
+from django.db import models
 from django.db.models import Prefetch
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -11,6 +15,91 @@ from academy.models import AcademyPage
 from courses.models import CoursePage, Session, attach_academies
 
 LOGO_FILTER = "fill-96x96"
+
+
+class UserManager(BaseUserManager):
+    """Users sign in with their email address; there is no separate username."""
+
+    use_in_migrations = True
+
+    @classmethod
+    def normalize_email(cls, email):
+        """The address as stored: trimmed and in lower case. Mail systems treat the local part
+        as case-insensitive in practice, and one mailbox must be one account."""
+        return (email or "").strip().lower()
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("Users must have an email address.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        # Addresses stored before they were lower-cased may differ only by case: the
+        # active, oldest account signs in rather than a MultipleObjectsReturned.
+        user = (
+            self.filter(email__iexact=self.normalize_email(username))
+            .order_by("-is_active", "pk")
+            .first()
+        )
+        if user is None:
+            raise self.model.DoesNotExist
+        return user
+
+    def awaiting_confirmation(self):
+        """Accounts opened by sign-up whose address was never confirmed."""
+        return self.filter(awaiting_confirmation=True, is_active=False, last_login__isnull=True)
+
+
+class User(AbstractUser):
+    """Anyone who signs in to the network's site: officers, staff, trainers, coordinators,
+    network admins. They sign in with their email address; what the academy keeps of them
+    (the name on certificates, force, language) is the plugin's profile, not here."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    # Set by sign-up until the emailed link is followed: such an account belongs to nobody
+    # yet, so a new sign-up or an import for its address may take it over.
+    awaiting_confirmation = models.BooleanField(default=False, editable=False)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="unique_user_email_ignoring_case",
+                violation_error_message=_("An account with this email address already exists."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name()
+
+    def get_full_name(self):
+        return super().get_full_name() or self.email
+
+    def get_short_name(self):
+        return self.first_name or self.get_full_name()
 
 
 class HomePage(Page):

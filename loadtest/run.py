@@ -171,7 +171,7 @@ def stop(process, name):
 def write_plan(path):
     """Officers for the simulated users (two tabs each), and the sessions they race for."""
     from courses.models import AssessmentPage, Enrolment, ModulePage, ModuleProgress, Session
-    from home.demo.network import DEMO_PASSWORD
+    from home.demo.loader import DEMO_PASSWORD
     from home.demo.scale import scale_officers
 
     officers = []

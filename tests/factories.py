@@ -5,7 +5,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 
-from academy.models import Force
+from academy.models import Force, Profile
 
 
 class ForceFactory(factory.django.DjangoModelFactory):
@@ -18,7 +18,14 @@ class ForceFactory(factory.django.DjangoModelFactory):
     country = "BE"
 
 
+# What a user factory gives the academy profile rather than the account.
+PROFILE_FIELDS = ("full_name", "force", "participant_type", "preferred_language", "reminders")
+
+
 class UserFactory(factory.django.DjangoModelFactory):
+    """An account of the site's user model with its academy profile: ``full_name``, ``force``,
+    ``participant_type``, ``preferred_language`` and ``reminders`` go to the profile."""
+
     class Meta:
         model = get_user_model()
         skip_postgeneration_save = True
@@ -29,6 +36,20 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.LazyAttribute(lambda user: user.full_name.split(" ")[-1])
     force = factory.SubFactory(ForceFactory)
     password = factory.django.Password("correct horse battery staple")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        profile = {name: kwargs.pop(name) for name in PROFILE_FIELDS if name in kwargs}
+        user = super()._create(model_class, *args, **kwargs)
+        Profile.objects.create(user=user, **profile)
+        return user
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        profile = {name: kwargs.pop(name) for name in PROFILE_FIELDS if name in kwargs}
+        user = super()._build(model_class, *args, **kwargs)
+        user.academy_profile = Profile(user=user, **profile)
+        return user
 
     @factory.post_generation
     def groups(self, create, extracted, **kwargs):

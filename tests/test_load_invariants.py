@@ -2,9 +2,8 @@
 
 import pytest
 
-from courses.attempts import save_answers, start_attempt, submit_attempt
 from courses.models import AssessmentAttempt, AssessmentPage, Enrolment, Response, Session
-from courses.services import enrol
+from courses.services import enrol, save_answers, start_attempt, submit_attempt
 from loadtest.invariants import SavedAnswer, check_invariants
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course

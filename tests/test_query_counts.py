@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from academy.models import Profile
 from certificates.reports import SessionProgressView
 from courses.models import Enrolment, ModulePage, ModuleProgress
 from courses.services import enrol
@@ -34,11 +35,13 @@ def session_with_officers(academy, officers, title):
     course = build_course(academy, title=f"{title} course", modules=3)
     session = make_session(academy, course=course, capacity=officers, title=title)
     force = ForceFactory()
+    users = get_user_model().objects.bulk_create(UserFactory.build_batch(officers, force=force))
+    Profile.objects.bulk_create(
+        Profile(user=user, full_name=user.get_full_name(), force=force) for user in users
+    )
     enrolments = Enrolment.objects.bulk_create(
         Enrolment(officer=officer, session=session, state=Enrolment.State.APPROVED)
-        for officer in get_user_model().objects.bulk_create(
-            UserFactory.build_batch(officers, force=force)
-        )
+        for officer in users
     )
     first = ModulePage.objects.child_of(course).order_by("path").first()
     ModuleProgress.objects.bulk_create(

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-from courses.models import AssessmentPage
+from courses.models import AssessmentAttempt, AssessmentPage
 from courses.services import enrol
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
@@ -137,4 +137,6 @@ def test_twenty_tabs_starting_then_submitting_one_assessment_get_no_server_error
         )
 
     assert [status for status in started + submitted if status >= 500] == []
-    assert [state for _attempt, state, _sequence in attempts(database)] == ["graded"]
+    assert [state for _attempt, state, _sequence in attempts(database)] == [
+        AssessmentAttempt.State.GRADED
+    ]

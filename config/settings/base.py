@@ -38,8 +38,8 @@ INSTALLED_APPS = [
     "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
-    # Wagtail's user admin, with the forms of our user model (name on certificates, force).
-    "academy.apps.AcademyUsersConfig",
+    # Wagtail's user admin, with the site's e-mail forms and the academy profile's fields.
+    "home.apps.SiteUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The academy answers a few of Wagtail's admin views in its place (academy.admin_overrides).
+    "academy.admin_overrides.AdminOverridesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into our own page.
@@ -90,8 +92,8 @@ AXES_RESET_ON_SUCCESS = True
 # Django's and Wagtail's sign-in forms both post the address as "username".
 AXES_USERNAME_FORM_FIELD = "username"
 # Counted as the address is stored (trimmed, lower case): re-spelling it gets no new tries.
-AXES_USERNAME_CALLABLE = "academy.account_views.sign_in_username"
-AXES_LOCKOUT_CALLABLE = "academy.account_views.locked_out"
+AXES_USERNAME_CALLABLE = "home.account_views.sign_in_username"
+AXES_LOCKOUT_CALLABLE = "home.account_views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "academy.visitors.client_address"
 # Proxies in front of the app servers that append the visitor's address to
 # X-Forwarded-For (production: the TLS proxy, set explicitly there); limits per address
@@ -161,7 +163,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_USER_MODEL = "academy.User"
+# The network signs in by e-mail address (the plugin works with any user model).
+AUTH_USER_MODEL = "home.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -273,6 +276,9 @@ WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 # UNCONFIRMED_ACCOUNT_DAYS by `manage.py purge_unconfirmed_accounts` (run it daily).
 ACCOUNT_CONFIRMATION_DAYS = int(os.environ.get("ACCOUNT_CONFIRMATION_DAYS", "3"))
 UNCONFIRMED_ACCOUNT_DAYS = int(os.environ.get("UNCONFIRMED_ACCOUNT_DAYS", "14"))
+# A coordinator's import of officers takes over the account of a sign-up never confirmed
+# for an address it lists (the academy refuses addresses with an account otherwise).
+ACADEMY_IMPORT_TAKES_OVER = "home.accounts.unconfirmed_sign_up"
 # No avatars from gravatar.com: officers' email hashes must not leave the platform.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 

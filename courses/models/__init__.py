@@ -13,11 +13,19 @@ from .pages import (
     attach_academies,
     learning_context,
 )
-from .records import AssessmentAttempt, AttemptQuerySet, ModuleProgress, Response
+from .records import (
+    AssessmentAttempt,
+    AttemptQuerySet,
+    ModuleProgress,
+    ModuleProgressQuerySet,
+    Response,
+)
 from .sessions import (
     Attendance,
     Enrolment,
     EnrolmentQuerySet,
+    EnrolmentRefused,
+    EnrolmentStateChange,
     Reminder,
     Session,
     SessionDays,
@@ -36,8 +44,11 @@ __all__ = [
     "CoursePageQuerySet",
     "Enrolment",
     "EnrolmentQuerySet",
+    "EnrolmentRefused",
+    "EnrolmentStateChange",
     "ModulePage",
     "ModuleProgress",
+    "ModuleProgressQuerySet",
     "PoolDraw",
     "Question",
     "Reminder",

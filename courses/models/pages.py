@@ -207,7 +207,9 @@ class CoursePage(Page):
         context["assessments"] = AssessmentPage.objects.child_of(self).live().public()
         context["themes"] = list(self.themes.all())
         context["languages"] = list(self.languages.all())
-        context["prerequisites"] = self.prerequisites.live().public()
+        # A preview's prerequisites are the form's, not yet a database relation.
+        prerequisites = [page.pk for page in self.prerequisites.all()]
+        context["prerequisites"] = CoursePage.objects.filter(pk__in=prerequisites).live().public()
         context["sessions"] = Session.objects.for_listing().filter(
             course__translation_key=self.translation_key
         )
@@ -221,7 +223,8 @@ def learning_context(user, course, modules, current=None):
     Visiting a module starts it (and times it) for an enrolled officer.
     """
     # Services build on these models; they are imported when a page is served.
-    from courses.services import course_progress, enrolment_for, record_visit
+    from courses.queries import course_progress, enrolment_for
+    from courses.services import record_visit
 
     enrolment = enrolment_for(user, course)
     if enrolment is None:
@@ -390,8 +393,7 @@ class AssessmentPage(Page):
 
     def officer_context(self, user, course):
         """The signed-in officer's attempts, the one in progress, and what they may do next."""
-        from courses.attempts import result, review_level
-        from courses.services import enrolment_for
+        from courses.queries import enrolment_for, result, review_level
 
         enrolment = enrolment_for(user, course)
         if enrolment is None:
@@ -404,9 +406,8 @@ class AssessmentPage(Page):
         counted = result(enrolment, self, [a for a in attempts if a.enrolment_id == enrolment.pk])
         return {
             "officer_attempts": attempts,
-            "in_progress": next((a for a in attempts if a.state == "in_progress"), None),
-            "attempts_left": enrolment.state == "approved"
-            and len(attempts) < self.attempts_allowed,
+            "in_progress": next((a for a in attempts if a.is_in_progress), None),
+            "attempts_left": enrolment.is_approved and len(attempts) < self.attempts_allowed,
             "counted": counted,
             "show_result": counted is not None and review_level(counted, len(attempts)),
         }

@@ -1,7 +1,25 @@
 """What officers do in a course: module progress, assessment attempts and their answers."""
 
+from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+
+
+class ModuleProgressQuerySet(models.QuerySet):
+    def required_done(self):
+        """The one definition of "required modules done": rows completed in a live required
+        module of the enrolment's course (a module moved elsewhere, unpublished or made
+        optional no longer counts). Reports, My learning, the dashboard, the completion rule
+        and the reminders all count these."""
+        course = "enrolment__session__course__"
+        return self.filter(
+            completed_at__isnull=False,
+            module__live=True,
+            module__required=True,
+            module__path__startswith=F(f"{course}path"),
+            module__depth=F(f"{course}depth") + 1,
+        )
 
 
 class ModuleProgress(models.Model):
@@ -25,6 +43,8 @@ class ModuleProgress(models.Model):
     last_position = models.PositiveSmallIntegerField(_("last position"), default=0)
     last_seen_at = models.DateTimeField(_("last seen"), auto_now_add=True)
 
+    objects = ModuleProgressQuerySet.as_manager()
+
     class Meta:
         ordering = ["started_at"]
         verbose_name = _("module progress")
@@ -39,12 +59,29 @@ class ModuleProgress(models.Model):
         return f"{self.enrolment} – {self.module_id}"
 
 
+class AttemptState(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUBMITTED = "submitted", _("Submitted, waiting for grading")
+    GRADED = "graded", _("Graded")
+
+
 class AttemptQuerySet(models.QuerySet):
     def of_officer(self, officer):
         return self.filter(officer=officer)
 
     def in_progress(self):
         return self.filter(state=AssessmentAttempt.State.IN_PROGRESS)
+
+    def submitted(self):
+        """Waiting for a trainer to grade a written answer."""
+        return self.filter(state=AssessmentAttempt.State.SUBMITTED)
+
+    def graded(self):
+        return self.filter(state=AssessmentAttempt.State.GRADED)
+
+    def closed(self):
+        """Submitted or graded: no longer in progress."""
+        return self.exclude(state=AssessmentAttempt.State.IN_PROGRESS)
 
     def overdue(self, now, grace):
         """Attempts still open after their time limit and the grace period."""
@@ -58,10 +95,7 @@ class AssessmentAttempt(models.Model):
     of the page never change a past attempt or its score.
     """
 
-    class State(models.TextChoices):
-        IN_PROGRESS = "in_progress", _("In progress")
-        SUBMITTED = "submitted", _("Submitted, waiting for grading")
-        GRADED = "graded", _("Graded")
+    State = AttemptState
 
     assessment = models.ForeignKey(
         "courses.AssessmentPage",
@@ -76,7 +110,10 @@ class AssessmentAttempt(models.Model):
         related_name="attempts",
     )
     officer = models.ForeignKey(
-        "academy.User", verbose_name=_("officer"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     number = models.PositiveSmallIntegerField(_("attempt"))
     state = models.CharField(
@@ -109,13 +146,25 @@ class AssessmentAttempt(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["assessment", "officer"],
-                condition=models.Q(state="in_progress"),
+                condition=models.Q(state=AttemptState.IN_PROGRESS),
                 name="one_attempt_in_progress",
             ),
         ]
 
     def __str__(self):
         return f"{self.officer} – {self.assessment_id} #{self.number}"
+
+    @property
+    def is_in_progress(self):
+        return self.state == self.State.IN_PROGRESS
+
+    @property
+    def is_submitted(self):
+        return self.state == self.State.SUBMITTED
+
+    @property
+    def is_graded(self):
+        return self.state == self.State.GRADED
 
     @property
     def percent(self):
@@ -147,7 +196,7 @@ class Response(models.Model):
     points = models.DecimalField(_("points"), max_digits=6, decimal_places=2, null=True, blank=True)
     comment = models.TextField(_("trainer's comment"), blank=True)
     graded_by = models.ForeignKey(
-        "academy.User",
+        settings.AUTH_USER_MODEL,
         verbose_name=_("graded by"),
         null=True,
         blank=True,

@@ -6,13 +6,18 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from academy.languages import interface_languages
 from academy.models import AcademyPage
+from courses.signals import enrolment_completed
+
+from .records import ModuleProgress
 
 
 class SessionQuerySet(models.QuerySet):
@@ -50,12 +55,6 @@ class SessionQuerySet(models.QuerySet):
             "title",
             "pk",
         )
-
-    def for_staff(self, user):
-        """Sessions of the academies where ``user`` is a coordinator or a trainer."""
-        if user.is_superuser:
-            return self
-        return self.filter(academy__in=AcademyPage.objects.staffed_by(user))
 
 
 def session_max_days():
@@ -217,18 +216,41 @@ class EnrolmentQuerySet(models.QuerySet):
     def for_officer(self, officer):
         return self.filter(officer=officer)
 
-    def for_staff(self, user):
-        """Enrolments in sessions of the academies where ``user`` is on the staff."""
-        if user.is_superuser:
-            return self
-        return self.filter(session__academy__in=AcademyPage.objects.staffed_by(user))
-
     def holding_a_place(self):
         return self.filter(state__in=Enrolment.HOLDS_PLACE)
 
+    def requested(self):
+        """Requests waiting for a coordinator's decision."""
+        return self.filter(state=Enrolment.State.REQUESTED)
+
+    def active(self):
+        """Enrolments in which the officer learns (``Enrolment.ACTIVE``)."""
+        return self.filter(state__in=Enrolment.ACTIVE)
+
+    def with_required_modules_done(self):
+        """Annotate ``required_modules_done``, counted by ``ModuleProgress.objects.required_done()``
+        (the one definition of "required modules done"), in the same query."""
+        done = (
+            ModuleProgress.objects.filter(enrolment=OuterRef("pk"))
+            .required_done()
+            .order_by()
+            .values("enrolment")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(required_modules_done=Coalesce(Subquery(done), 0))
+
+
+class EnrolmentRefused(Exception):
+    """A state change that is not allowed, with the reason in the user's language."""
+
 
 class Enrolment(models.Model):
-    """An officer in a session. Its state changes only through ``academy.services``."""
+    """An officer in a session. Its state changes only through ``set_state()``, which the
+    services of ``courses.services`` call inside their transactions."""
+
+    # How the city policy (academy.policy) reaches the enrolment's academy.
+    city_path = "session__academy"
 
     class State(models.TextChoices):
         REQUESTED = "requested", _("Requested")
@@ -243,6 +265,19 @@ class Enrolment(models.Model):
     # States in which the officer learns: approved, or already completed (they keep
     # reading the modules, and count among the session's learners).
     ACTIVE = (State.APPROVED, State.COMPLETED)
+    # What an enrolment starts as: a place (to be approved or not) or the waitlist.
+    INITIAL = frozenset({State.REQUESTED, State.APPROVED, State.WAITLISTED})
+    # The allowed changes of state, from each state (django-oscar's order pipeline): the
+    # only table of them. Rejected and completed are final; a withdrawn officer may enrol
+    # again.
+    PIPELINE = {
+        State.REQUESTED: frozenset({State.APPROVED, State.REJECTED, State.WITHDRAWN}),
+        State.APPROVED: frozenset({State.COMPLETED, State.WITHDRAWN}),
+        State.WAITLISTED: frozenset({State.REQUESTED, State.APPROVED, State.WITHDRAWN}),
+        State.WITHDRAWN: INITIAL,
+        State.REJECTED: frozenset(),
+        State.COMPLETED: frozenset(),
+    }
 
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -278,6 +313,113 @@ class Enrolment(models.Model):
     def is_active(self):
         """The officer may learn: approved, or already completed."""
         return self.state in self.ACTIVE
+
+    @property
+    def holds_place(self):
+        return self.state in self.HOLDS_PLACE
+
+    @property
+    def is_requested(self):
+        return self.state == self.State.REQUESTED
+
+    @property
+    def is_approved(self):
+        return self.state == self.State.APPROVED
+
+    @property
+    def is_waitlisted(self):
+        return self.state == self.State.WAITLISTED
+
+    @property
+    def is_rejected(self):
+        return self.state == self.State.REJECTED
+
+    @property
+    def is_withdrawn(self):
+        return self.state == self.State.WITHDRAWN
+
+    @property
+    def is_completed(self):
+        return self.state == self.State.COMPLETED
+
+    @property
+    def may_withdraw(self):
+        return self.may_become(self.State.WITHDRAWN)
+
+    def may_become(self, new):
+        """Whether ``PIPELINE`` allows this enrolment to move to ``new`` (a new one: start)."""
+        if self.pk is None:
+            return new in self.INITIAL
+        return new in self.PIPELINE.get(self.state, ())
+
+    def set_state(self, new, *, by=None, reason=""):
+        """Move the enrolment to state ``new``, the only way its state changes.
+
+        Refuses (``EnrolmentRefused``, nothing changed) a change that ``PIPELINE`` does not
+        allow; otherwise saves the enrolment (a new one is created in its first state),
+        records the change with who made it and why (``EnrolmentStateChange``) and, on
+        completion, sends ``enrolment_completed`` once the transaction commits. The callers
+        (the services) hold the enrolment's row lock.
+        """
+        new = self.State(new)
+        if not self.may_become(new):
+            raise EnrolmentRefused(
+                gettext("An enrolment cannot go from “%(old)s” to “%(new)s”.")
+                % {
+                    "old": self.get_state_display() if self.pk else gettext("new"),
+                    "new": new.label,
+                }
+            )
+        old = self.state if self.pk else ""
+        self.state, self.reason = new, reason
+        if new == self.State.COMPLETED:
+            self.completed_at = timezone.now()
+        if self.pk is None:
+            self.save()
+        else:
+            self.save(update_fields=["state", "reason", "completed_at", "updated_at"])
+        EnrolmentStateChange.objects.create(
+            enrolment=self, from_state=old, to_state=new, changed_by=by, reason=reason
+        )
+        if new == self.State.COMPLETED:
+            transaction.on_commit(
+                lambda: enrolment_completed.send(sender=Enrolment, enrolment=self)
+            )
+        return self
+
+
+class EnrolmentStateChange(models.Model):
+    """One change of an enrolment's state: from, to, who, when and why (decisions keep
+    their reasons)."""
+
+    enrolment = models.ForeignKey(
+        Enrolment,
+        verbose_name=_("enrolment"),
+        on_delete=models.CASCADE,
+        related_name="state_changes",
+    )
+    from_state = models.CharField(
+        _("from"), max_length=20, choices=Enrolment.State.choices, blank=True
+    )
+    to_state = models.CharField(_("to"), max_length=20, choices=Enrolment.State.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("enrolment state change")
+        verbose_name_plural = _("enrolment state changes")
+
+    def __str__(self):
+        return f"{self.enrolment}: {self.from_state or '–'} → {self.to_state}"
 
 
 class Attendance(models.Model):

@@ -4,16 +4,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import Attendance, Enrolment, Session
-from courses.notifications import notify_officer
-from courses.signals import attendance_marked, enrolment_completed
+from courses.models import Attendance, Enrolment, EnrolmentRefused, Session
+from courses.notifications import Event, notify_officer
+from courses.queries import completion_rule_met
 
-# What each role of a city may do on that city's page subtree. Trainers draft and
-# submit; only coordinators publish (through the city's moderation workflow).
-
-
-class EnrolmentRefused(Exception):
-    """A state change that is not allowed, with the reason in the user's language."""
+__all__ = ["EnrolmentRefused"]  # raised by the services, defined beside the state table
 
 
 def _places_taken(session):
@@ -38,10 +33,12 @@ def enrol(officer, session):
     the existing enrolment unchanged.
     """
     session = Session.objects.select_for_update().get(pk=session.pk)
-    existing = Enrolment.objects.filter(officer=officer, session=session).first()
-    if existing and existing.state not in (Enrolment.State.WITHDRAWN, Enrolment.State.REJECTED):
+    existing = (
+        Enrolment.objects.select_for_update().filter(officer=officer, session=session).first()
+    )
+    if existing and not (existing.is_withdrawn or existing.is_rejected):
         return existing
-    if existing and existing.state == Enrolment.State.REJECTED:
+    if existing and existing.is_rejected:
         raise EnrolmentRefused(_("Your request for this session was declined."))
     if not Session.objects.open_for_enrolment().filter(pk=session.pk).exists():
         raise EnrolmentRefused(_("Enrolment for this session is not open."))
@@ -49,27 +46,25 @@ def enrol(officer, session):
         state = _state_for_a_place(session)
     else:
         state = Enrolment.State.WAITLISTED
-    if existing:
-        existing.state, existing.reason = state, ""
-        existing.save(update_fields=["state", "reason", "updated_at"])
-        enrolment = existing
-    else:
-        enrolment = Enrolment.objects.create(officer=officer, session=session, state=state)
+    enrolment = existing or Enrolment(officer=officer, session=session)
+    enrolment.set_state(state, by=officer)
     _notify(enrolment, state)
     return enrolment
 
 
 @transaction.atomic
-def withdraw(enrolment):
-    """The officer leaves the session; a freed place goes to the first waitlisted officer."""
+def withdraw(enrolment, *, by=None):
+    """The officer leaves the session; a freed place goes to the first waitlisted officer.
+
+    ``by`` is who withdrew them: the officer unless said otherwise.
+    """
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    if enrolment.state == Enrolment.State.COMPLETED:
+    if enrolment.is_completed:
         raise EnrolmentRefused(_("You have completed this session; it stays on your record."))
-    if enrolment.state not in (*Enrolment.HOLDS_PLACE, Enrolment.State.WAITLISTED):
+    if not enrolment.may_withdraw:
         raise EnrolmentRefused(_("You are not enrolled in this session."))
-    freed = enrolment.state in Enrolment.HOLDS_PLACE
-    enrolment.state = Enrolment.State.WITHDRAWN
-    enrolment.save(update_fields=["state", "updated_at"])
+    freed = enrolment.holds_place
+    enrolment.set_state(Enrolment.State.WITHDRAWN, by=by or enrolment.officer)
     if freed:
         promote_waitlist(enrolment.session)
     return enrolment
@@ -82,33 +77,37 @@ def promote_waitlist(session):
     if session.is_cancelled:
         return []
     free = session.capacity - _places_taken(session)
-    promoted = list(session.enrolments.filter(state=Enrolment.State.WAITLISTED)[: max(free, 0)])
+    promoted = list(
+        session.enrolments.select_for_update().filter(state=Enrolment.State.WAITLISTED)[
+            : max(free, 0)
+        ]
+    )
     for enrolment in promoted:
-        enrolment.state = _state_for_a_place(session)
-        enrolment.save(update_fields=["state", "updated_at"])
+        enrolment.set_state(_state_for_a_place(session))
         _notify(enrolment, enrolment.state)
     return promoted
 
 
 @transaction.atomic
-def decide(enrolment, *, approve, reason=""):
-    """A coordinator approves or rejects a requested enrolment; the officer is told why."""
+def decide(enrolment, *, approve, reason="", by=None):
+    """A coordinator (``by``) approves or rejects a requested enrolment; the officer is told
+    why, and the reason stays on the enrolment's record of changes."""
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    if enrolment.state != Enrolment.State.REQUESTED:
+    if not enrolment.is_requested:
         raise EnrolmentRefused(
             _("Only a requested enrolment can be approved or rejected; this one is %(state)s.")
             % {"state": enrolment.get_state_display().lower()}
         )
-    enrolment.state = Enrolment.State.APPROVED if approve else Enrolment.State.REJECTED
-    enrolment.reason = reason
-    enrolment.save(update_fields=["state", "reason", "updated_at"])
+    enrolment.set_state(
+        Enrolment.State.APPROVED if approve else Enrolment.State.REJECTED, by=by, reason=reason
+    )
     _notify(enrolment, enrolment.state)
     if not approve:
         promote_waitlist(enrolment.session)
     return enrolment
 
 
-def decide_many(enrolments, *, approve, reason=""):
+def decide_many(enrolments, *, approve, reason="", by=None):
     """Approve or reject several requests; each is decided on its own.
 
     Returns the decided enrolments and, for the others, why they could not be decided.
@@ -116,7 +115,7 @@ def decide_many(enrolments, *, approve, reason=""):
     decided, refused = [], []
     for enrolment in enrolments:
         try:
-            decided.append(decide(enrolment, approve=approve, reason=reason))
+            decided.append(decide(enrolment, approve=approve, reason=reason, by=by))
         except EnrolmentRefused as refusal:
             refused.append((enrolment, str(refusal)))
     return decided, refused
@@ -133,15 +132,15 @@ def cancel_session(session, *, reason=""):
     session.calendar_sequence += 1
     session.save(update_fields=["cancelled_at", "cancellation_reason", "calendar_sequence"])
     for enrolment in _expecting(session):
-        _notify(enrolment, "cancelled")
+        _notify(enrolment, Event.CANCELLED)
     return session
 
 
 def _expecting(session):
     """Officers who still expect the session: with a place not yet completed, or waiting."""
     return session.enrolments.filter(
-        state__in=[*Enrolment.HOLDS_PLACE, Enrolment.State.WAITLISTED]
-    ).exclude(state=Enrolment.State.COMPLETED)
+        state__in=[Enrolment.State.REQUESTED, Enrolment.State.APPROVED, Enrolment.State.WAITLISTED]
+    )
 
 
 # What an officer's calendar holds of a session besides its title.
@@ -171,26 +170,36 @@ def update_session(session, save=None):
     (save or session.save)()
     if moved:
         for enrolment in _expecting(session):
-            _notify(enrolment, "changed")
+            _notify(enrolment, Event.CHANGED)
     return session
 
 
 @transaction.atomic
-def complete(enrolment):
-    """Mark an approved enrolment completed, once; fires ``enrolment_completed``.
+def complete(enrolment, *, by=None):
+    """Mark an approved enrolment completed, once; ``enrolment_completed`` is sent on commit.
 
     Returns True when this call completed it, False when it already was.
     """
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    if enrolment.state == Enrolment.State.COMPLETED:
+    if enrolment.is_completed:
         return False
-    if enrolment.state != Enrolment.State.APPROVED:
+    if not enrolment.is_approved:
         raise EnrolmentRefused(_("Only an approved enrolment can be completed."))
-    enrolment.state = Enrolment.State.COMPLETED
-    enrolment.completed_at = timezone.now()
-    enrolment.save(update_fields=["state", "completed_at", "updated_at"])
-    transaction.on_commit(lambda: enrolment_completed.send(sender=Enrolment, enrolment=enrolment))
+    enrolment.set_state(Enrolment.State.COMPLETED, by=by)
     return True
+
+
+@transaction.atomic
+def evaluate_completion(enrolment):
+    """Complete an approved enrolment whose rule is met. Returns True if it completed now.
+
+    Called by every write that may meet the rule: a module done, an attempt graded,
+    attendance marked.
+    """
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if not enrolment.is_approved or not completion_rule_met(enrolment):
+        return False
+    return complete(enrolment)
 
 
 @transaction.atomic
@@ -199,7 +208,8 @@ def mark_attendance(session, marks, *, by):
 
     ``marks`` maps (enrolment id, day) to True (present), False (absent) or None
     (not marked). Only approved or completed enrolments of this session, on days of
-    the session, can be marked. Sends ``attendance_marked`` for each enrolment touched.
+    the session, can be marked. Each enrolment touched is checked against its completion
+    rule (attendance may be what it waited for).
     Race-free: the session row is locked while the marks are read and written, so two
     trainers marking at once never add two marks for one officer and day.
     """
@@ -231,18 +241,5 @@ def mark_attendance(session, marks, *, by):
             mark.save(update_fields=["present", "marked_by", "marked_at"])
             touched.add(enrolment_id)
     for enrolment_id in sorted(touched):
-        enrolment = enrolments[enrolment_id]
-        transaction.on_commit(
-            lambda e=enrolment: attendance_marked.send(sender=Enrolment, enrolment=e)
-        )
+        evaluate_completion(enrolments[enrolment_id])
     return touched
-
-
-def attended_every_day(enrolment):
-    """True when the officer was marked present on every day of the session."""
-    session = enrolment.session
-    # One mark per officer and day (a constraint): counting them is enough.
-    present = enrolment.attendance.filter(
-        present=True, day__range=(session.starts_on, session.ends_on)
-    ).count()
-    return present == session.day_count

@@ -7,8 +7,10 @@ in four also asks for a place in another session, and one in ten has taken the f
 check once. Scale 10 is forty courses, four hundred modules, ten thousand officers and a
 hundred thousand module-progress rows.
 
-Pages go through Wagtail's tree API like the demo's; officers, sessions, enrolments,
-progress, attempts and responses are bulk-created, with one password hash for everyone.
+Its courses are written in ``data/scale.yaml`` and published by the demo loader's
+``publish_course``, through Wagtail's tree like every page of the demo; officers, sessions,
+enrolments, progress, attempts and responses are bulk-created, with one password hash for
+everyone.
 """
 
 import datetime
@@ -22,23 +24,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from academy.models import AcademyPage, Force
-from academy.services import publish_under
-from courses.attempts import choice_points, save_answers, start_attempt, submit_attempt
+from academy.models import AcademyPage, Force, Profile
 from courses.models import (
     AssessmentAttempt,
-    AssessmentPage,
-    Choice,
     CoursePage,
     Enrolment,
-    ModulePage,
     ModuleProgress,
-    Question,
     Response,
     Session,
     Theme,
 )
-from home.demo.network import DEMO_PASSWORD
+from courses.services import choice_points, save_answers, start_attempt, submit_attempt
+from home.demo.content import read_scale
+from home.demo.loader import DEMO_PASSWORD, publish_course
 
 COURSES_PER_UNIT = 4
 OFFICERS_PER_UNIT = 1000
@@ -56,39 +54,6 @@ BATCH = 5000
 
 OFFICER_DOMAIN = "network.academy.example"
 
-TOPICS = [
-    ("Community policing", "Community policing on foot patrol"),
-    ("Co-production of security", "Local safety contracts with residents"),
-    ("Human-centred policing", "Mediation of neighbourhood conflicts"),
-    ("Protection of vulnerable groups", "Safeguarding elderly residents living alone"),
-    ("Vigilant citizens and citizens' reserves", "Working with a citizens' reserve"),
-    ("Transparency and communication", "Public meetings and open data"),
-    ("Crime-prevention partnerships", "Partnerships with youth services"),
-    ("Community policing", "Policing night-time economies with residents"),
-    ("Protection of vulnerable groups", "First contact with victims of domestic violence"),
-    ("Transparency and communication", "Explaining police decisions on social media"),
-]
-MODULE_TITLES = [
-    "Why it matters",
-    "Knowing the neighbourhood",
-    "The law and your powers",
-    "Listening to residents",
-    "Partners around the table",
-    "A case from the network",
-    "Communicating decisions",
-    "When things go wrong",
-    "Measuring what changed",
-    "Your action plan",
-]
-GIVEN_NAMES = [
-    "Ana", "Bruno", "Camille", "Dimitris", "Elena", "Filip", "Greta", "Hugo", "Inês", "Jan",
-    "Katarzyna", "Luca", "Marta", "Nikos", "Olga", "Pieter", "Rosa", "Sofia", "Tomás", "Zoé",
-]  # fmt: skip
-FAMILY_NAMES = [
-    "Almeida", "Bakker", "Costa", "Dupont", "Esposito", "Fernández", "García", "Jansen",
-    "Kowalski", "Lambert", "Moreau", "Nowak", "Oliveira", "Papadopoulos", "Peeters",
-    "Rossi", "Santos", "Tsakalos", "Visser", "Wiśniewska",
-]  # fmt: skip
 LANGUAGE_OF_COUNTRY = {"BE": "fr", "FR": "fr", "NL": "nl", "ES": "es", "PT": "pt"}
 
 
@@ -186,20 +151,21 @@ def seed_network_at_scale(scale):
 
 
 def _build(size):
+    data = read_scale()
     academies = list(AcademyPage.objects.in_default_locale().order_by("path"))
     themes = {theme.name: theme for theme in Theme.objects.all()}
     courses = [
-        _course(academies[number % len(academies)], number, themes)
+        _course(academies[number % len(academies)], number, data, themes)
         for number in range(size.courses)
     ]
     sessions = _sessions(size, courses)
-    officers = _officers(size)
+    officers = _officers(size, data["officers"])
     seats, asking = _enrolments(size, officers, sessions)
     progress = _progress(seats)
     attempts = _attempts(seats)
     return {
         "courses": len(courses),
-        "modules": sum(len(course.scale_modules) for course in courses),
+        "modules": sum(len(course.modules) for course in courses),
         "officers": len(officers),
         "sessions": sum(len(group) for group in sessions),
         "approved enrolments": len(seats),
@@ -209,92 +175,46 @@ def _build(size):
     }
 
 
-# Pages, through Wagtail's tree like every page of the demo
+def _course(academy, number, data, themes):
+    """The course ``number`` of the large network: the next topic of ``scale.yaml``."""
+    topics, pattern = data["topics"], data["course"]
+    topic = topics[number % len(topics)]
+    intake = number // len(topics) + 1
+    title = topic["title"]
 
+    def filled(text):
+        return text.replace("{topic}", title).replace("{city}", academy.city)
 
-def _course(academy, number, themes):
-    theme, topic = TOPICS[number % len(TOPICS)]
-    intake = number // len(TOPICS) + 1
-    course = CoursePage(
-        title=f"{topic} ({intake})" if intake > 1 else topic,
-        slug=f"{slugify(topic)}-{number + 1}",
-        summary=(
-            f"{topic}: what officers of the network have learnt, step by step, with cases "
-            f"from {academy.city} and the other host cities."
-        ),
-        learning_objectives=(
-            "<ul><li>Explain the approach to residents and partners</li>"
-            "<li>Apply it on your own beat</li><li>Measure what it changed</li></ul>"
-        ),
-        audience="Police officers and administrative staff of every member force.",
-        level=CoursePage.Level.INTERMEDIATE if number % 3 else CoursePage.Level.INTRODUCTORY,
-        cpd_hours=Decimal(MODULES_PER_COURSE) / 2,
-    )
-    if theme in themes:
-        course.themes = [themes[theme]]
-    publish_under(academy, course)
-    course.academy = academy
-    course.scale_modules = [
-        publish_under(
-            course,
-            ModulePage(
-                title=title,
-                slug=slugify(title),
-                estimated_minutes=15 + 5 * (position % 4),
-                body=[
-                    ("heading", title),
-                    (
-                        "paragraph",
-                        f"<p>{topic}, seen from the street: what {academy.city}'s officers "
-                        "do, what residents told them, and what you can try on your beat.</p>",
-                    ),
+    course = {
+        "title": f"{title} ({intake})" if intake > 1 else title,
+        "slug": f"{slugify(title)}-{number + 1}",
+        "summary": filled(pattern["summary"]),
+        "learning_objectives": pattern.get("learning_objectives", ""),
+        "audience": pattern.get("audience", ""),
+        "themes": [topic["theme"]],
+        "level": CoursePage.Level.INTERMEDIATE if number % 3 else CoursePage.Level.INTRODUCTORY,
+        "cpd_hours": Decimal(MODULES_PER_COURSE) / 2,
+        "modules": [
+            {
+                "title": module,
+                "slug": slugify(module),
+                "estimated_minutes": 15 + 5 * (position % 4),
+                "body": [
+                    {kind: filled(value) if isinstance(value, str) else value}
+                    for block in [{"heading": module}, *pattern["module_body"]]
+                    for kind, value in block.items()
                 ],
-            ),
-        )
-        for position, title in enumerate(MODULE_TITLES[:MODULES_PER_COURSE], start=1)
-    ]
-    course.final_check = publish_under(course, _final_check(topic))
-    return course
-
-
-def _final_check(topic):
-    return AssessmentPage(
-        title="Final check",
-        slug="final-check",
-        instructions=f"<p>Three questions on {topic.lower()}.</p>",
-        pass_mark=60,
-        attempts_allowed=3,
-        time_limit_minutes=20,
-        questions=[
-            Question(
-                kind=Question.Kind.SINGLE,
-                text="Who knows a street's problems best?",
-                points=Decimal(1),
-                choices=[
-                    Choice(text="Its residents", is_correct=True),
-                    Choice(text="The city council"),
-                    Choice(text="The press"),
-                ],
-            ),
-            Question(
-                kind=Question.Kind.TRUE_FALSE,
-                text="Partners should hear about a decision before the press does.",
-                points=Decimal(1),
-                choices=[Choice(text="True", is_correct=True), Choice(text="False")],
-            ),
-            Question(
-                kind=Question.Kind.MULTIPLE,
-                text="Which of these help a safety walk go well?",
-                points=Decimal(2),
-                partial_credit=Question.PartialCredit.PROPORTIONAL,
-                choices=[
-                    Choice(text="Inviting residents of every age", is_correct=True),
-                    Choice(text="Walking at the hour problems happen", is_correct=True),
-                    Choice(text="Keeping the route secret"),
-                ],
-            ),
+            }
+            for position, module in enumerate(pattern["modules"][:MODULES_PER_COURSE], start=1)
         ],
-    )
+        "assessment": {
+            **pattern["assessment"],
+            "instructions": filled(pattern["assessment"].get("instructions", "")),
+        },
+    }
+    course = publish_course(academy, course, themes)
+    course.academy = academy
+    return course
 
 
 # Records, in bulk
@@ -327,26 +247,36 @@ def _sessions(size, courses):
     return built
 
 
-def _officers(size):
+def _officers(size, names):
+    given_names, family_names = names["given_names"], names["family_names"]
     forces = list(Force.objects.order_by("pk"))
     password = make_password(DEMO_PASSWORD)
-    officers = []
+    officers, profiles = [], []
     for number in range(1, size.officers + 1):
-        given = GIVEN_NAMES[number % len(GIVEN_NAMES)]
-        family = FAMILY_NAMES[(number // len(GIVEN_NAMES)) % len(FAMILY_NAMES)]
+        given = given_names[number % len(given_names)]
+        family = family_names[(number // len(given_names)) % len(family_names)]
         force = forces[number % len(forces)]
         officers.append(
             get_user_model()(
                 email=f"officer.{number:05d}@{OFFICER_DOMAIN}",
-                full_name=f"{given} {family}",
                 first_name=given,
                 last_name=family,
-                force=force,
-                preferred_language=LANGUAGE_OF_COUNTRY.get(force.country, "en"),
                 password=password,
             )
         )
-    return get_user_model().objects.bulk_create(officers, batch_size=BATCH)
+        profiles.append(
+            {
+                "full_name": f"{given} {family}",
+                "force": force,
+                "preferred_language": LANGUAGE_OF_COUNTRY.get(force.country, "en"),
+            }
+        )
+    officers = get_user_model().objects.bulk_create(officers, batch_size=BATCH)
+    Profile.objects.bulk_create(
+        [Profile(user=user, **profile) for user, profile in zip(officers, profiles, strict=True)],
+        batch_size=BATCH,
+    )
+    return officers
 
 
 @dataclass
@@ -394,7 +324,7 @@ def _progress(seats):
     rows = []
     for seat in seats:
         done = MODULES_PER_COURSE - 1 - seat.rank % MODULES_PER_COURSE
-        for position, module in enumerate(seat.course.scale_modules):
+        for position, module in enumerate(seat.course.modules):
             finished = position < done
             rows.append(
                 ModuleProgress(
@@ -425,7 +355,7 @@ def _attempts(seats):
     for seat in tested:
         if seat.course.pk in asked:
             continue
-        attempt = start_attempt(seat.enrolment.officer, seat.course.final_check)
+        attempt = start_attempt(seat.enrolment.officer, seat.course.assessment)
         answers = _answers(attempt.questions, seat.rank)
         attempt = save_answers(
             attempt, {p: (ids, "") for p, ids in answers.items()}, attempt.sequence
@@ -442,7 +372,7 @@ def _attempts(seats):
         answers = _answers(questions, seat.rank)
         points = {p: choice_points(questions[p], ids) for p, ids in answers.items()}
         attempt = AssessmentAttempt(
-            assessment=seat.course.final_check,
+            assessment=seat.course.assessment,
             enrolment=seat.enrolment,
             officer=seat.enrolment.officer,
             number=1,
@@ -454,7 +384,7 @@ def _attempts(seats):
             graded_at=now,
             score=sum(points.values(), Decimal(0)),
             max_score=sum((Decimal(q["points"]) for q in questions), Decimal(0)),
-            pass_mark=seat.course.final_check.pass_mark,
+            pass_mark=seat.course.assessment.pass_mark,
         )
         attempts.append(attempt)
         responses.extend(

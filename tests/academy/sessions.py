@@ -9,7 +9,9 @@ from courses.models import Session
 
 def make_session(academy, capacity=2, approval_required=False, days_ahead=30, length=1, **fields):
     starts_on = timezone.localdate() + datetime.timedelta(days=days_ahead)
-    fields.setdefault("kind", Session.Kind.EXCHANGE_DAY if "course" not in fields else "course")
+    fields.setdefault(
+        "kind", Session.Kind.EXCHANGE_DAY if "course" not in fields else Session.Kind.COURSE
+    )
     return Session.objects.create(
         academy=academy,
         title=fields.pop("title", "Exchange Day on community policing"),

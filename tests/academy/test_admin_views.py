@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from academy.models import AcademyPage, User
+from academy.models import AcademyPage
+from home.models import User
 
 
 def onboarding_form(**changes):
@@ -93,9 +94,9 @@ def test_network_admin_creates_a_user_with_the_name_printed_on_certificates(
 
     assert response.status_code == 302, response.content.decode()[:2000]
     user = User.objects.get(email="lukasz@academy.example")
-    assert user.full_name == "Łukasz Żółć"
-    assert user.force == lisbon.academy.force
-    assert user.preferred_language == "pt"
+    assert user.academy_profile.full_name == "Łukasz Żółć"
+    assert user.academy_profile.force == lisbon.academy.force
+    assert user.academy_profile.preferred_language == "pt"
 
 
 def test_staff_keep_their_certificate_name_in_their_account(client, lisbon_trainer):
@@ -130,3 +131,30 @@ def test_admin_templates_hide_screen_reader_text_with_the_admins_own_class():
 
     assert admin_templates
     assert [p.name for p in admin_templates if "visually-hidden" in p.read_text()] == []
+
+
+def test_the_admins_user_form_shows_and_saves_the_academy_profile(
+    client, network_admin, lisbon, officer
+):
+    client.force_login(network_admin)
+    url = reverse("wagtailusers_users:edit", args=[officer.pk])
+
+    page = client.get(url).content.decode()
+    client.post(
+        url,
+        {
+            "email": officer.email,
+            "first_name": officer.first_name,
+            "last_name": officer.last_name,
+            "is_active": "on",
+            "full_name": "Ana Sofia da Silva",
+            "force": lisbon.academy.force.pk,
+            "participant_type": "staff",
+            "preferred_language": "es",
+        },
+    )
+
+    assert f'value="{officer.academy_profile.full_name}"' in page
+    officer.refresh_from_db()
+    assert officer.academy_profile.full_name == "Ana Sofia da Silva"
+    assert officer.academy_profile.participant_type == "staff"

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from academy import services
 from courses.models import Enrolment
 from courses.services import EnrolmentRefused, decide, enrol, withdraw
+from courses.services import enrolment as services
 from tests.academy.sessions import make_session
 from tests.concurrency import meet_after, race_test, run_at_once
 from tests.factories import UserFactory
@@ -17,7 +17,11 @@ def test_places_then_waitlist(lisbon):
     session = make_session(lisbon.academy, capacity=2)
     states = [enrol(UserFactory(), session).state for _ in range(3)]
 
-    assert states == ["approved", "approved", "waitlisted"]
+    assert states == [
+        Enrolment.State.APPROVED,
+        Enrolment.State.APPROVED,
+        Enrolment.State.WAITLISTED,
+    ]
 
 
 def test_enrolling_twice_returns_the_same_enrolment(lisbon, officer):
@@ -37,7 +41,7 @@ def test_a_freed_place_goes_to_the_first_waitlisted_officer(lisbon):
 
     waiting.refresh_from_db()
     later.refresh_from_db()
-    assert (waiting.state, later.state) == ("approved", "waitlisted")
+    assert (waiting.state, later.state) == (Enrolment.State.APPROVED, Enrolment.State.WAITLISTED)
 
 
 def test_a_decision_is_only_for_requested_enrolments(lisbon, officer):
@@ -70,5 +74,5 @@ def test_fifty_officers_at_once_never_exceed_twenty_places(lisbon, monkeypatch):
 
     assert errors == []
     states = list(Enrolment.objects.values_list("state", flat=True))
-    assert states.count("requested") == 20
-    assert states.count("waitlisted") == 30
+    assert states.count(Enrolment.State.REQUESTED) == 20
+    assert states.count(Enrolment.State.WAITLISTED) == 30

@@ -1,7 +1,7 @@
 """Enrolments under concurrent requests: each state change is made once, on the state it
 saw, and a freed place always goes to someone waiting for it.
 
-Each test shows that one row lock of academy/services.py is needed: it fails when that
+Each test shows that one row lock of courses/services/enrolment.py is needed: it fails when that
 ``select_for_update()`` is removed (see tests/concurrency.py for how the race is made
 to happen every time).
 """
@@ -10,7 +10,6 @@ import threading
 
 from django.core import mail
 
-from academy import services
 from courses.models import Attendance, Enrolment, Session
 from courses.services import (
     EnrolmentRefused,
@@ -21,6 +20,7 @@ from courses.services import (
     mark_attendance,
     withdraw,
 )
+from courses.services import enrolment as services
 from courses.signals import enrolment_completed
 from tests.academy.sessions import make_session
 from tests.concurrency import (
@@ -85,13 +85,13 @@ def test_two_requests_rejected_at_once_give_both_places_to_the_waitlist(lisbon, 
     session = make_session(lisbon.academy, capacity=2, approval_required=True)
     requests = [enrol(UserFactory(), session) for _ in range(2)]
     waiting = [enrol(UserFactory(), session) for _ in range(2)]
-    assert states(*waiting) == ["waitlisted", "waitlisted"]
+    assert states(*waiting) == [Enrolment.State.WAITLISTED, Enrolment.State.WAITLISTED]
     meet_after(monkeypatch, services, "_places_taken", 2)
 
     errors = run_at_once(lambda request: decide(request, approve=False), requests)
 
     assert errors == []
-    assert states(*waiting) == ["requested", "requested"]
+    assert states(*waiting) == [Enrolment.State.REQUESTED, Enrolment.State.REQUESTED]
 
 
 @race_test

@@ -85,12 +85,12 @@ def test_the_profile_turns_reminders_off(client, officer):
     client.post(
         "/en/accounts/profile/",
         {
-            "full_name": officer.full_name,
-            "force": officer.force.pk,
+            "full_name": officer.academy_profile.full_name,
+            "force": officer.academy_profile.force.pk,
             "participant_type": "officer",
             "preferred_language": "en",
         },
     )
 
     officer.refresh_from_db()
-    assert officer.reminders is False
+    assert officer.academy_profile.reminders is False

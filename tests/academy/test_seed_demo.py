@@ -7,8 +7,8 @@ from django.urls import reverse
 from wagtail.models import Page
 
 from academy.models import AcademyPage
-from courses.models import Enrolment
-from courses.services import learning_record
+from courses.models import Enrolment, Session
+from courses.queries import learning_record
 
 CITIES = ["brussels", "lisbon", "madrid", "nice"]
 
@@ -115,13 +115,23 @@ def test_each_demo_officer_learns_in_other_cities_and_waits_for_a_place_at_home(
         officer = get_user_model().objects.get(email=f"officer.{city}@academy.example")
         records = {r.enrolment.state: r for r in learning_record(officer)}
 
-        assert set(records) == {"completed", "approved", "requested"}
+        assert set(records) == {
+            Enrolment.State.COMPLETED,
+            Enrolment.State.APPROVED,
+            Enrolment.State.REQUESTED,
+        }
         cities = {state: r.enrolment.session.academy.city.lower() for state, r in records.items()}
         assert len(set(cities.values())) == 3
-        assert cities["requested"] == city
-        assert 0 < records["approved"].modules_done < records["approved"].modules_required
-        assert records["completed"].enrolment.session.kind == "exchange_day"
-    assert Enrolment.objects.filter(state="requested").count() == len(CITIES)
+        assert cities[Enrolment.State.REQUESTED] == city
+        assert (
+            0
+            < records[Enrolment.State.APPROVED].modules_done
+            < records[Enrolment.State.APPROVED].modules_required
+        )
+        assert (
+            records[Enrolment.State.COMPLETED].enrolment.session.kind == Session.Kind.EXCHANGE_DAY
+        )
+    assert Enrolment.objects.filter(state=Enrolment.State.REQUESTED).count() == len(CITIES)
 
 
 # The large network for load tests: seed_demo --scale N
@@ -146,8 +156,8 @@ def large_network_counts():
         "courses": CoursePage.objects.count(),
         "modules": ModulePage.objects.count(),
         "officers": officers.count(),
-        "approved": enrolments.filter(state="approved").count(),
-        "requested": enrolments.filter(state="requested").count(),
+        Enrolment.State.APPROVED: enrolments.filter(state=Enrolment.State.APPROVED).count(),
+        Enrolment.State.REQUESTED: enrolments.filter(state=Enrolment.State.REQUESTED).count(),
         "progress": ModuleProgress.objects.filter(enrolment__in=enrolments).count(),
         "attempts": AssessmentAttempt.objects.filter(officer__in=officers).count(),
     }
@@ -177,9 +187,9 @@ def test_seed_demo_at_a_small_scale_builds_what_it_promises(demo):
     assert (size.courses, size.officers) == (1, 50)
     assert counts["courses"] - demo_courses == size.courses
     assert counts["modules"] - demo_modules == size.modules == 10
-    assert counts["officers"] == counts["approved"] == size.officers
+    assert counts["officers"] == counts[Enrolment.State.APPROVED] == size.officers
     assert counts["progress"] == size.progress_rows == 500
-    assert counts["requested"] == size.requested > 0
+    assert counts[Enrolment.State.REQUESTED] == size.requested > 0
     assert counts["attempts"] == size.attempts == 5
 
 
@@ -218,7 +228,7 @@ def test_an_officer_of_the_large_network_signs_in_and_follows_their_course(small
     from home.demo.scale import scale_officers
 
     officer = scale_officers().order_by("email").first()
-    enrolment = Enrolment.objects.get(officer=officer, state="approved")
+    enrolment = Enrolment.objects.get(officer=officer, state=Enrolment.State.APPROVED)
     assert client.login(request=HttpRequest(), username=officer.email, password="demo1234")
 
     page = client.get(enrolment.session.course.url)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Attendance, Enrolment, Session
-from courses.services import attended_every_day
+from courses.queries import attended_every_day
 from tests.academy.sessions import make_session
 from tests.academy.test_sessions import session_form
 from tests.factories import UserFactory

@@ -183,7 +183,7 @@ def test_a_coordinator_rejects_requests_in_bulk_with_a_reason(
         )
 
     states = [Enrolment.objects.get(pk=e.pk).state for e in requests]
-    assert states == ["rejected", "rejected", "requested"]
+    assert states == [Enrolment.State.REJECTED, Enrolment.State.REJECTED, Enrolment.State.REQUESTED]
     assert len(mail.outbox) == 2
     assert all("Reserved for community officers." in m.body for m in mail.outbox)
 
@@ -203,7 +203,7 @@ def test_rejecting_without_a_reason_is_refused_and_keeps_the_selection(
     assert "Say why" in response.content.decode()
     assert f'value="{request.pk}" id="enrolment-{request.pk}"' in response.content.decode()
     request.refresh_from_db()
-    assert request.state == "requested"
+    assert request.state == Enrolment.State.REQUESTED
 
 
 def test_a_trainer_sees_enrolments_but_cannot_decide(client, lisbon, lisbon_trainer):
@@ -222,7 +222,7 @@ def test_a_trainer_sees_enrolments_but_cannot_decide(client, lisbon, lisbon_trai
         not in client.get(reverse("academy_session_enrolments", args=[session.pk])).content.decode()
     )
     request.refresh_from_db()
-    assert request.state == "requested"
+    assert request.state == Enrolment.State.REQUESTED
 
 
 def test_full_attendance_completes_an_exchange_day(
@@ -236,12 +236,12 @@ def test_full_attendance_completes_an_exchange_day(
 
     client.post(url, {f"mark-{enrolment.pk}-{first:%Y-%m-%d}": "present"})
     enrolment.refresh_from_db()
-    assert enrolment.state == "approved"
+    assert enrolment.state == Enrolment.State.APPROVED
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {f"mark-{enrolment.pk}-{second:%Y-%m-%d}": "present"})
     enrolment.refresh_from_db()
-    assert enrolment.state == "completed"
+    assert enrolment.state == Enrolment.State.COMPLETED
     assert Attendance.objects.filter(enrolment=enrolment, present=True).count() == 2
 
 
@@ -338,7 +338,8 @@ def test_session_page_queries_do_not_grow_with_enrolments(client, lisbon, office
     with CaptureQueriesContext(connection) as small:
         client.get(url)
     Enrolment.objects.bulk_create(
-        Enrolment(officer=UserFactory(), session=session, state="approved") for _ in range(490)
+        Enrolment(officer=UserFactory(), session=session, state=Enrolment.State.APPROVED)
+        for _ in range(490)
     )
     with CaptureQueriesContext(connection) as large:
         assert "100 of 600" in client.get(url).content.decode()

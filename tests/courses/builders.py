@@ -101,7 +101,7 @@ def assessment_form(questions=None, pools=None, **changes):
         "time_limit_minutes": "",
         "grading_method": "highest",
         "review_policy": "answers",
-        "review_from": "submitted",
+        "review_from": AssessmentPage.ReviewFrom.SUBMITTED,
         "pools": inline_formset(pools or []),
         "questions": inline_formset(questions if questions is not None else [question()]),
         "comments": inline_formset([]),

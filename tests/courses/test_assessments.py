@@ -12,14 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.attempts import (
-    AttemptRefused,
-    choice_points,
-    close_overdue_attempts,
-    result,
-    start_attempt,
-    submit_attempt,
-)
 from courses.models import (
     AssessmentAttempt,
     AssessmentPage,
@@ -28,7 +20,16 @@ from courses.models import (
     ModulePage,
     Question,
 )
-from courses.services import complete_module, enrol
+from courses.queries import result
+from courses.services import (
+    AttemptRefused,
+    choice_points,
+    close_overdue_attempts,
+    complete_module,
+    enrol,
+    start_attempt,
+    submit_attempt,
+)
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course, publish
 from tests.factories import UserFactory
@@ -133,7 +134,9 @@ def test_an_officer_starts_answers_resumes_and_submits(client, course, officer_i
     )
 
     attempt.refresh_from_db()
-    assert attempt.state == "submitted"  # the written answer waits for a trainer
+    assert (
+        attempt.state == AssessmentAttempt.State.SUBMITTED
+    )  # the written answer waits for a trainer
     assert attempt.responses.get(question=0).points == 1
     assert attempt.responses.get(question=1).points == 2
     assert "A trainer grades your written answers" in response.content.decode()
@@ -317,7 +320,7 @@ def test_time_is_kept_by_the_server_and_an_abandoned_attempt_is_closed(course, o
     assert close_overdue_attempts() == 1
 
     attempt.refresh_from_db()
-    assert attempt.state != "in_progress" and attempt.submitted_automatically
+    assert attempt.state != AssessmentAttempt.State.IN_PROGRESS and attempt.submitted_automatically
     assert attempt.responses.get(question=0).points == 1  # what was saved counts
     assert close_overdue_attempts() == 0
 
@@ -376,8 +379,12 @@ def test_the_grading_method_picks_the_attempt_that_counts(course, officer_in):
     officer, enrolment = officer_in()
     highest = make_assessment(course, grading_method="highest")
     attempts = [
-        AssessmentAttempt(number=1, state="graded", score=4, max_score=5, pass_mark=70),
-        AssessmentAttempt(number=2, state="graded", score=2, max_score=5, pass_mark=70),
+        AssessmentAttempt(
+            number=1, state=AssessmentAttempt.State.GRADED, score=4, max_score=5, pass_mark=70
+        ),
+        AssessmentAttempt(
+            number=2, state=AssessmentAttempt.State.GRADED, score=2, max_score=5, pass_mark=70
+        ),
     ]
 
     assert result(enrolment, highest, attempts).number == 1
@@ -415,10 +422,16 @@ def test_a_trainer_grades_written_answers_from_the_queue(
     response = attempt.responses.get(question=2)
 
     client.force_login(madrid_trainer)
-    assert officer.full_name not in client.get(reverse("courses_grading_queue")).content.decode()
+    assert (
+        officer.academy_profile.full_name
+        not in client.get(reverse("courses_grading_queue")).content.decode()
+    )
     assert client.get(reverse("courses_grade_attempt", args=[attempt.pk])).status_code == 404
     client.force_login(lisbon_trainer)
-    assert officer.full_name in client.get(reverse("courses_grading_queue")).content.decode()
+    assert (
+        officer.academy_profile.full_name
+        in client.get(reverse("courses_grading_queue")).content.decode()
+    )
     too_many = client.post(
         reverse("courses_grade_attempt", args=[attempt.pk]),
         {f"points-{response.pk}": "5", f"comment-{response.pk}": "Good example"},
@@ -431,7 +444,7 @@ def test_a_trainer_grades_written_answers_from_the_queue(
     )
 
     attempt.refresh_from_db()
-    assert attempt.state == "graded" and attempt.score == Decimal("1.5")
+    assert attempt.state == AssessmentAttempt.State.GRADED and attempt.score == Decimal("1.5")
     client.force_login(officer)
     review = client.get(reverse("attempt_review", args=[attempt.pk])).content.decode()
     assert "Good example" in review
@@ -526,4 +539,4 @@ def test_an_old_form_saying_the_same_as_the_saved_answers_still_submits(client, 
 
     assert response.status_code == 302
     attempt.refresh_from_db()
-    assert attempt.state == "submitted"
+    assert attempt.state == AssessmentAttempt.State.SUBMITTED

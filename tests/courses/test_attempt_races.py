@@ -2,7 +2,7 @@
 overdue attempts and trainers grading at once. An attempt is started, saved, closed and
 graded once, on the answers and state it really has.
 
-Each test shows that one row lock of courses/attempts.py is needed: it fails when that
+Each test shows that one row lock of courses/services/attempts.py is needed: it fails when that
 ``select_for_update()`` is removed (see tests/concurrency.py for how the race is made
 to happen every time).
 """
@@ -14,18 +14,18 @@ from decimal import Decimal
 from django.http import QueryDict
 from django.utils import timezone
 
-from courses import attempts
-from courses.attempts import (
+from courses.models import AssessmentAttempt, AssessmentPage, Question
+from courses.services import (
     StaleAnswers,
     answers_from_form,
+    attempts,
     close_overdue_attempts,
+    enrol,
     grade_response,
     save_answers,
     start_attempt,
     submit_attempt,
 )
-from courses.models import AssessmentAttempt, AssessmentPage, Question
-from courses.services import enrol
 from tests.academy.sessions import make_session
 from tests.concurrency import (
     MEETING_TIMEOUT,
@@ -229,5 +229,5 @@ def test_twenty_parallel_submits_grade_one_attempt_once(lisbon, monkeypatch):
 
     assert errors == []
     attempt.refresh_from_db()
-    assert attempt.state == "graded" and attempt.score == 1
+    assert attempt.state == AssessmentAttempt.State.GRADED and attempt.score == 1
     assert attempt.responses.count() == 1 and attempt.sequence == 1

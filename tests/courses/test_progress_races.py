@@ -1,8 +1,8 @@
 """Module progress under concurrent requests (two tabs, a double click)."""
 
-from courses import services
 from courses.models import ModulePage, ModuleProgress
 from courses.services import complete_module, enrol, record_visit
+from courses.services import progress as services
 from tests.academy.sessions import make_session
 from tests.concurrency import meet_after, race_test, run_at_once
 from tests.courses.builders import build_course
@@ -13,7 +13,7 @@ from tests.factories import UserFactory
 def test_a_module_marked_done_in_two_tabs_at_once_keeps_its_first_completion_time(
     lisbon, monkeypatch
 ):
-    """Fails without the row lock on the progress row in _progress_row (courses/services.py):
+    """Fails without the row lock on the progress row in ``_progress_row`` (services/progress.py):
     both tabs find the module not done and both save their own completion time, the later
     one over the earlier: the two tabs disagree on when it was done, and the record on
     both. (Heartbeats share the lock but need none: each writes the time since the

@@ -7,10 +7,11 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from academy.models import AcademyPage, User
+from academy.models import AcademyPage
 from certificates.models import Certificate
 from courses.models import (
     AssessmentPage,
@@ -167,7 +168,7 @@ def submitted(parent, page, trainer):
 @pytest.fixture
 def submitted_course(demo):
     """The course, module and assessment Lisbon's trainer wrote and submitted for moderation."""
-    trainer = User.objects.get(email=TRAINER)
+    trainer = get_user_model().objects.get(email=TRAINER)
     academy = AcademyPage.objects.in_default_locale().get(city="Lisbon")
     course = submitted(
         academy,
@@ -304,11 +305,11 @@ def held_exchange_day(demo):
     # From now on the coordinator issues this day's certificates, not its completion.
     session.certificates_on_completion = False
     session.save(update_fields=["certificates_on_completion"])
-    trainer = User.objects.get(email=TRAINER)
+    trainer = get_user_model().objects.get(email=TRAINER)
     for email in ("officer.brussels@academy.example", OFFICER):
         # The day is over: they were registered while it was open (as the demo does).
         enrolment = Enrolment.objects.create(
-            officer=User.objects.get(email=email),
+            officer=get_user_model().objects.get(email=email),
             session=session,
             state=Enrolment.State.APPROVED,
         )

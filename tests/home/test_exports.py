@@ -11,9 +11,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from academy.exports import sheet_name
-from courses.attempts import start_attempt, submit_attempt
 from courses.models import AssessmentPage
-from courses.services import enrol
+from courses.services import enrol, start_attempt, submit_attempt
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
 from tests.factories import UserFactory

@@ -33,7 +33,10 @@ def test_the_progress_matrix_shows_each_officer_and_module(client, madrid, madri
 
     page = client.get(reverse("home_session_progress", args=[session.pk])).content.decode()
 
-    assert first.officer.full_name in page and second.officer.full_name in page
+    assert (
+        first.officer.academy_profile.full_name in page
+        and second.officer.academy_profile.full_name in page
+    )
     assert "1. Module 1" in page and "3. Module 3" in page
     assert "done" in page and "started" in page
 
@@ -51,9 +54,9 @@ def test_the_progress_matrix_exports_to_xlsx_with_the_right_rows(
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("Officer", "Force", "State", "1. Module 1")
     names = sorted(row[0] for row in rows[1:])
-    assert names == sorted(e.officer.full_name for e in enrolments)
+    assert names == sorted(e.officer.academy_profile.full_name for e in enrolments)
     done = {row[0]: row[3] for row in rows[1:]}
-    assert done[enrolments[0].officer.full_name] == "done"
+    assert done[enrolments[0].officer.academy_profile.full_name] == "done"
 
 
 def test_the_dashboard_shows_how_far_each_sessions_officers_are(client, madrid, madrid_coordinator):
@@ -101,7 +104,11 @@ def test_the_progress_matrix_queries_do_not_grow_with_officers_or_modules(
     page, enrolments = shown["page"], shown["enrolments"]
     body = re.search(r"<tbody>(.*)</tbody>", page, re.S).group(1)
     assert body.count("<tr") == 15
-    assert [e.officer.full_name for e in enrolments if e.officer.full_name not in body] == []
+    assert [
+        e.officer.academy_profile.full_name
+        for e in enrolments
+        if e.officer.academy_profile.full_name not in body
+    ] == []
     assert [n for n in range(1, 9) if f"{n}. Module {n}" not in page] == []
 
 
@@ -133,7 +140,7 @@ def test_the_network_report_is_for_network_admins(client, madrid, lisbon, networ
 
     assert "Madrid City Police (Madrid)" in page
     per_force = page.split("Officers trained per force")[1].split("Officers trained per theme")[0]
-    assert f"{lisbon_officer.force.name} (Lisbon)" in per_force
+    assert f"{lisbon_officer.academy_profile.force.name} (Lisbon)" in per_force
     export = client.get(reverse("home_network_report"), {"export": "csv"})
     lines = b"".join(export.streaming_content).decode().splitlines()
     madrid_line = next(line for line in lines if line.startswith("Madrid City Police"))
@@ -189,7 +196,7 @@ def test_the_progress_matrix_sorts_by_modules_done_across_pages(
 
     assert [row.done for row in first] == [3, 2]
     assert [row.done for row in second] == [1, 0]
-    assert first[0].officer == enrolments[1].officer.full_name
+    assert first[0].officer == enrolments[1].officer.academy_profile.full_name
 
 
 def test_the_progress_export_has_every_officer_once_whatever_its_length(
@@ -203,7 +210,7 @@ def test_the_progress_export_has_every_officer_once_whatever_its_length(
 
     lines = b"".join(response.streaming_content).decode().splitlines()[1:]
     names = sorted(line.split(",")[0] for line in lines)
-    assert names == sorted(enrolment.officer.full_name for enrolment in enrolments)
+    assert names == sorted(enrolment.officer.academy_profile.full_name for enrolment in enrolments)
 
 
 def test_the_progress_page_names_its_session_in_the_header(client, madrid, madrid_coordinator):

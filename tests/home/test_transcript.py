@@ -32,7 +32,7 @@ def test_transcript_lists_completed_sessions_with_cpd_hours_and_those_under_way(
     response = client.get(reverse("transcript"))
 
     text = pdf_text(response)
-    assert officer.full_name in text
+    assert officer.academy_profile.full_name in text
     assert "Lisbon spring run" in text and "Lisbon" in text
     assert "Madrid Exchange Day" in text
     assert "Total CPD hours: 6.0" in text

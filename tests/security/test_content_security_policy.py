@@ -7,9 +7,8 @@ import pytest
 from django.urls import reverse
 
 from certificates.services import issue_certificate
-from courses.attempts import start_attempt
 from courses.models import AssessmentPage, ModulePage
-from courses.services import enrol
+from courses.services import enrol, start_attempt
 from tests.academy.sessions import make_session
 from tests.certificates.test_certificates import completed
 from tests.courses.builders import build_course
@@ -74,7 +73,7 @@ def officer_pages(lisbon, officer):
         reverse("session_detail", args=[session.pk]),
         reverse("attempt", args=[attempt.pk]),
         reverse("my_learning"),
-        reverse("profile"),
+        reverse("academy_profile"),
         reverse("password_change"),
         reverse("certificate_verify", args=[certificate.code]),
     ]

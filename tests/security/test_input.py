@@ -9,9 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from courses.attempts import start_attempt, submit_attempt
-from courses.models import AssessmentPage, ModulePage, Question
-from courses.services import enrol
+from courses.models import AssessmentAttempt, AssessmentPage, Enrolment, ModulePage, Question
+from courses.services import enrol, start_attempt, submit_attempt
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
 from tests.factories import UserFactory
@@ -35,13 +34,16 @@ def test_state_changes_need_the_csrf_token(csrf_client, lisbon, officer, lisbon_
         reverse("session_withdraw", args=[session.pk]),
         reverse("attempt_save", args=[attempt.pk]),
         reverse("attempt_submit", args=[attempt.pk]),
-        reverse("profile"),
+        reverse("academy_profile"),
         reverse("logout"),
     ):
         assert csrf_client.post(url, {"question": "0", "sequence": "0"}).status_code == 403
     enrolment.refresh_from_db()
     attempt.refresh_from_db()
-    assert enrolment.state == "approved" and attempt.state == "in_progress"
+    assert (
+        enrolment.state == Enrolment.State.APPROVED
+        and attempt.state == AssessmentAttempt.State.IN_PROGRESS
+    )
 
 
 def test_html_in_names_and_answers_is_shown_as_text(client, lisbon, lisbon_trainer):
@@ -185,7 +187,7 @@ def test_malformed_posts_get_a_clear_refusal_never_a_server_error(
         (submit, {"question": ["0", "0", "7"], "sequence": "x"}),
         (reverse("module_heartbeat", args=[module.pk]), {"position": "9" * 400}),
         (reverse("module_heartbeat", args=[module.pk]), {"position": nul}),
-        (reverse("profile"), {"full_name": nul, "first_name": huge}),
+        (reverse("academy_profile"), {"full_name": nul, "first_name": huge}),
         (reverse("session_enrol", args=[session.pk]), {"anything": nul}),
     ]
     for url, data in posts:
@@ -196,8 +198,8 @@ def test_malformed_posts_get_a_clear_refusal_never_a_server_error(
 
     attempt.refresh_from_db()
     officer.refresh_from_db()
-    assert attempt.state == "in_progress"
-    assert "\x00" not in officer.full_name
+    assert attempt.state == AssessmentAttempt.State.IN_PROGRESS
+    assert "\x00" not in officer.academy_profile.full_name
     assert [response.text for response in attempt.responses.all()] == ["", "Residents"]
 
     submit_attempt(attempt)

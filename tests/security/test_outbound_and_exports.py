@@ -166,7 +166,10 @@ def test_a_name_typed_as_a_formula_stays_text_in_the_site_history_export(
 ):
     """The site history exports who did what: officers and staff choose their own names."""
     coordinator = UserFactory(
-        full_name=FORMULA, groups=[lisbon.coordinator_group], force=lisbon.academy.force
+        first_name=FORMULA,
+        last_name="",
+        groups=[lisbon.coordinator_group],
+        force=lisbon.academy.force,
     )
     client.force_login(coordinator)
     session = make_session(lisbon.academy, title="-1+2 Night patrols with residents")

@@ -6,9 +6,8 @@ from django.urls import reverse
 
 from certificates.models import CertificateTemplate, Signatory
 from certificates.services import issue_certificate
-from courses.attempts import start_attempt, submit_attempt
 from courses.models import AssessmentPage, CoursePage
-from courses.services import complete, enrol
+from courses.services import complete, enrol, start_attempt, submit_attempt
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
 from tests.factories import UserFactory, signature_upload

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from courses.attempts import close_overdue_attempts
+from courses.services import close_overdue_attempts
 
 
 class Command(BaseCommand):

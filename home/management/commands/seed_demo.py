@@ -1,13 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.test.utils import override_settings
 
 from academy.mail import mail_settings
 from academy.models import AcademyPage
 from courses.models import CoursePage
-from home.demo.certificates import seed_certificate_templates
-from home.demo.courses import seed_courses, seed_sessions
-from home.demo.network import DEMO_PASSWORD, demo_logins, seed_network
+from home.demo.content import DemoDataError, read
+from home.demo.loader import DEMO_PASSWORD, demo_logins, load_demo
 from home.demo.scale import OFFICER_DOMAIN, NetworkAlreadyBuilt, seed_network_at_scale
 
 # Demo officers have made-up addresses: the enrolment emails the demo causes stay unsent.
@@ -22,7 +20,10 @@ def positive_scale(value):
 
 
 class Command(BaseCommand):
-    help = "Load the demo network: four academies, their courses and demo users. Safe to rerun."
+    help = (
+        "Load the demo network from home/demo/data/: four academies, their courses and demo "
+        "users. Safe to rerun."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -36,11 +37,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale=None, **options):
-        with override_settings(**mail_settings(UNSENT)), transaction.atomic():
-            onboardings = seed_network()
-            seed_courses(onboardings)
-            seed_certificate_templates(onboardings)
-            seed_sessions(onboardings)
+        try:
+            content = read()
+        except DemoDataError as error:
+            raise CommandError(f"The demo data is wrong: {error}") from None
+        # load_demo commits on its own, so what is issued on commit (certificates) is counted.
+        with override_settings(**mail_settings(UNSENT)):
+            loaded = load_demo(content)
+        if loaded.changed:
+            for what, count in loaded.added.items():
+                if count:
+                    self.stdout.write(f"  {count:>6,}  {what} added")
+        else:
+            self.stdout.write("The demo network is already loaded: nothing changed.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo network ready: {AcademyPage.objects.in_default_locale().count()} academies, "
@@ -48,7 +57,7 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"Sign in with the password '{DEMO_PASSWORD}' (demo only):")
-        for email, role in demo_logins():
+        for email, role in demo_logins(content):
             self.stdout.write(f"  {email.ljust(40)} {role}")
         if scale is not None:
             self.build_at_scale(scale)
