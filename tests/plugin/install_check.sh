@@ -53,6 +53,7 @@ cat >>citysite/settings/base.py <<'PY'
 
 # The EU-POLNET Academy (README: "Add the academy to your Wagtail site").
 INSTALLED_APPS = ["certificates", "courses", "academy", *INSTALLED_APPS]
+MIDDLEWARE += ["academy.admin_overrides.AdminOverridesMiddleware"]
 STORAGES["private"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": BASE_DIR / "private"},

@@ -14,12 +14,18 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citysite.settings.dev")
 django.setup()
 
+from django.conf import settings  # noqa: E402
+from django.core import mail  # noqa: E402
+
+# The site's e-mails are kept in memory (mail.outbox) instead of printed on the console.
+settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from academy.models import AcademyPage  # noqa: E402
+from academy.models import AcademyPage, Force  # noqa: E402
 from academy.services import publish_under  # noqa: E402
 from certificates.models import Certificate  # noqa: E402
 from courses.models import CoursePage, Enrolment, ModulePage, Session  # noqa: E402
@@ -106,7 +112,27 @@ def enrol():
     check("Sign in to enrol" in response.text, "the session page offers no sign-in to enrol")
     client = Client()
     check(client.login(username=sign_in, password="an officer's password"), "cannot sign in")
-    response = client.post(reverse("session_enrol", args=[state["session"].pk]))
+    enrol_url = reverse("session_enrol", args=[state["session"].pk])
+    response = client.post(enrol_url)
+    # Certificates print the name as the officer gives it: the first enrolment asks for it.
+    check(response.status_code == 302, f"enrolling answered {response.status_code}")
+    check(response.url.startswith(reverse("academy_profile")), f"sent to {response.url}")
+    response = client.get(response.url)
+    check(response.status_code == 200, f"the profile page answered {response.status_code}")
+    response = client.post(
+        reverse("academy_profile"),
+        {
+            "full_name": "Ines Peeters",
+            "force": Force.objects.get(city="Ghent").pk,
+            "participant_type": "officer",
+            "preferred_language": "en",
+            "reminders": "on",
+            "first_name": "Ines",
+            "last_name": "Peeters",
+        },
+    )
+    check(response.status_code == 302, f"saving the profile answered {response.status_code}")
+    response = client.post(enrol_url)
     check(response.status_code == 302, f"enrolling answered {response.status_code}")
     enrolment = Enrolment.objects.get(officer=officer, session=state["session"])
     check(enrolment.state == Enrolment.State.APPROVED, f"enrolment is {enrolment.state}")
@@ -135,6 +161,8 @@ def certificate():
     check(response.status_code == 200, f"the PDF answered {response.status_code}")
     pdf = b"".join(response.streaming_content) if response.streaming else response.content
     check(pdf.startswith(b"%PDF"), "the download is not a PDF")
+    told = [message for message in mail.outbox if certificate.serial in message.body]
+    check([message.to for message in told] == [["officer@ghent.example"]], "no e-mail about it")
     state["certificate"] = certificate
 
 
