@@ -11,12 +11,12 @@ PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/academy
 MANAGE := $(PYTHON) manage.py
 
-.PHONY: venv demo serve seed screenshots test test-postgres test-e2e test-e2e-postgres bench load lint format messages check-deploy clean
+.PHONY: venv demo serve seed screenshots test test-plugin test-postgres test-e2e test-e2e-postgres bench load lint format messages check-deploy clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]" $(if $(DJANGO_SPEC),"$(DJANGO_SPEC)")
+	$(BIN)/pip install --quiet -e ".[dev,site]" $(if $(DJANGO_SPEC),"$(DJANGO_SPEC)")
 	touch $@
 
 venv: $(BIN)/.installed
@@ -38,6 +38,12 @@ screenshots: venv
 
 test: venv
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The README's "Add the academy to your Wagtail site", step by step: the wheel built and
+# installed into a site freshly made by `wagtail start` (its own venv, PyPI), then an officer
+# (a plain auth.User) enrols, completes a course and verifies the certificate.
+test-plugin: venv
+	PY=$(PY) BUILD_PYTHON=$(PYTHON) bash tests/plugin/install_check.sh
 
 test-postgres: venv
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
@@ -80,6 +86,7 @@ load: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/djhtml --check $$(find templates academy courses certificates home -name '*.html')
 
 format: venv
@@ -87,10 +94,19 @@ format: venv
 	$(BIN)/ruff format .
 	$(BIN)/djhtml $$(find templates academy courses certificates home -name '*.html')
 
+# One catalogue per plugin app (<app>/locale, shipped in the wheel with the app) and one of
+# the site (config/locale, LOCALE_PATHS) for config/, home/ and templates/.
+LANGUAGES_OPTIONS := -l fr -l nl -l es -l pt
+PLUGIN_APPS := academy courses certificates
 messages: venv
-	$(MANAGE) makemessages --no-obsolete --no-location -l fr -l nl -l es -l pt \
-		--ignore='.venv*' --ignore=tests --ignore=docs
-	$(MANAGE) compilemessages --ignore='.venv*'
+	for app in $(PLUGIN_APPS); do \
+		(cd $$app && $(abspath $(PYTHON)) ../manage.py makemessages --no-obsolete --no-location \
+			$(LANGUAGES_OPTIONS)) || exit 1; \
+	done
+	$(MANAGE) makemessages --no-obsolete --no-location $(LANGUAGES_OPTIONS) \
+		--ignore='.venv*' --ignore=node_modules --ignore=tests --ignore=docs \
+		--ignore=benchmarks --ignore=loadtest --ignore=build $(foreach app,$(PLUGIN_APPS),--ignore=$(app))
+	$(MANAGE) compilemessages --ignore='.venv*' --ignore=node_modules --ignore=build
 
 check-deploy: venv
 	DJANGO_SETTINGS_MODULE=config.settings.production \

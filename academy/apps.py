@@ -5,11 +5,13 @@ from wagtail.users import apps as wagtail_users_apps
 
 class AcademyConfig(AppConfig):
     default = True
+    # Whatever DEFAULT_AUTO_FIELD the site has: the migrations shipped with the plugin say so.
+    default_auto_field = "django.db.models.BigAutoField"
     name = "academy"
     verbose_name = _("Academies")
 
     def ready(self):
-        from . import admin_overrides, receivers  # noqa: F401 (checks, signal receivers)
+        from . import admin_overrides, checks, receivers  # noqa: F401 (checks, signal receivers)
 
 
 class AcademyUsersConfig(wagtail_users_apps.WagtailUsersAppConfig):

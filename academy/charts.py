@@ -5,7 +5,8 @@ BAR_WIDTH, BAR_GAP, PLOT_HEIGHT, TOP = 40, 8, 120, 16
 
 def bar_chart(items, title):
     """The geometry of a bar chart of ``items``, a list of (label, count); rendered by the
-    ``includes/bar_chart.html`` template, which also lists the figures for screen readers."""
+    ``academy/includes/bar_chart.html`` template, which also lists the figures for screen
+    readers."""
     highest = max([count for _label, count in items] + [1])
     bars = []
     for index, (label, count) in enumerate(items):

@@ -7,6 +7,7 @@ from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
+from .languages import content_languages
 from .models import COUNTRIES, Force, Profile, profile_of
 
 # What the admin's user forms and account page show of the academy profile.
@@ -86,9 +87,7 @@ class OnboardCityForm(forms.Form):
         required=False,
         help_text=_("Leave empty to register a new force with the academy's name."),
     )
-    default_language = forms.ChoiceField(
-        label=_("Default language"), choices=settings.WAGTAIL_CONTENT_LANGUAGES
-    )
+    default_language = forms.ChoiceField(label=_("Default language"), choices=content_languages)
 
 
 class OfficerImportForm(forms.Form):

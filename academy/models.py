@@ -10,11 +10,13 @@ from django.utils.translation import get_supported_language_variant
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.fields import RichTextField
 from wagtail.models import Locale, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from .languages import content_languages, interface_languages
 from .media import CityMediaPageForm
 
 # European countries of the network's member forces (ISO 3166-1 alpha-2).
@@ -136,7 +138,7 @@ class Profile(models.Model):
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=10,
-        choices=settings.LANGUAGES,
+        choices=interface_languages,
         default=default_language,
     )
     reminders = models.BooleanField(
@@ -242,7 +244,10 @@ class AcademyPageQuerySet(PageQuerySet):
 
     def in_default_locale(self):
         """One academy per city: the version in the site's default language."""
-        return self.filter(locale__language_code=settings.LANGUAGE_CODE)
+        # Wagtail's variant of LANGUAGE_CODE ("en-us" is stored as "en"), without a query.
+        return self.filter(
+            locale__language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
 
 
 AcademyPageManager = PageManager.from_queryset(AcademyPageQuerySet)
@@ -282,7 +287,7 @@ class AcademyPage(Page):
     default_language = models.CharField(
         _("default language"),
         max_length=10,
-        choices=settings.WAGTAIL_CONTENT_LANGUAGES,
+        choices=content_languages,
         default="en",
     )
     # Set by onboarding; they scope the city's staff to this academy.

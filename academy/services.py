@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -262,7 +263,15 @@ def _grant(group, academy, collection, role):
         GroupCollectionPermission.objects.get_or_create(
             group=group, collection=collection, permission=_permission(dotted)
         )
-    group.permissions.add(*(_permission(dotted) for dotted in MODEL_PERMISSIONS[role]))
+    # Rights of the apps the site has: a single-language site has no simple_translation.
+    installed = {config.label for config in apps.get_app_configs()}
+    group.permissions.add(
+        *(
+            _permission(dotted)
+            for dotted in MODEL_PERMISSIONS[role]
+            if dotted.split(".")[0] in installed
+        )
+    )
 
 
 def _moderation_workflow(academy, city, coordinators, created):

@@ -9,7 +9,7 @@ def client_address(request):
     production), the address the nearest of them saw, taken from the right of
     X-Forwarded-For (entries further left are whatever the client sent); otherwise the
     connection's own."""
-    proxies = settings.TRUSTED_PROXIES
+    proxies = getattr(settings, "TRUSTED_PROXIES", 0)
     if proxies:
         forwarded = [
             part.strip()

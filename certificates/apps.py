@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CertificatesConfig(AppConfig):
     """Certificate templates, issued certificates, PDF rendering and verification."""
 
+    # Whatever DEFAULT_AUTO_FIELD the site has: the migrations shipped with the plugin say so.
+    default_auto_field = "django.db.models.BigAutoField"
     name = "certificates"
     verbose_name = _("Certificates")
     # Its public pages are mounted by the site's include("academy.urls").

@@ -14,6 +14,7 @@ from PIL import Image as PILImage
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.models import Orderable, PreviewableMixin
 
+from academy.languages import interface_languages
 from academy.models import AcademyPage
 from courses.models import Enrolment
 
@@ -154,7 +155,7 @@ class CertificateTemplate(PreviewableMixin, ClusterableModel):
 
 class CertificateText(Orderable):
     template = ParentalKey(CertificateTemplate, on_delete=models.CASCADE, related_name="texts")
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    language = models.CharField(_("language"), max_length=10, choices=interface_languages)
     title = models.CharField(
         _("title"), max_length=200, validators=[validate_placeholders], default="Certificate"
     )
@@ -259,7 +260,7 @@ class Certificate(models.Model):
     number = models.PositiveIntegerField(_("number"))
     serial = models.CharField(_("serial"), max_length=20, unique=True)
     code = models.CharField(_("verification code"), max_length=40, unique=True)
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    language = models.CharField(_("language"), max_length=10, choices=interface_languages)
     snapshot = models.JSONField(_("as printed"))
     pdf = models.FileField(
         _("PDF"), storage=private_storage, upload_to=certificate_path, max_length=200

@@ -1,10 +1,14 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
+from academy.languages import content_languages
 from academy.models import AcademyPage
 from courses.models import CoursePage, Session, Theme
+
+
+def language_filter_choices():
+    return [("", _("All languages")), *content_languages()]
 
 
 class CatalogueFilterForm(forms.Form):
@@ -23,7 +27,7 @@ class CatalogueFilterForm(forms.Form):
     )
     language = forms.ChoiceField(
         label=_("Language"),
-        choices=[("", _("All languages")), *settings.WAGTAIL_CONTENT_LANGUAGES],
+        choices=language_filter_choices,
         required=False,
     )
     level = forms.ChoiceField(

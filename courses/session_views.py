@@ -1,9 +1,10 @@
 """Pages of the public site about sessions: what a session is, enrolling, withdrawing."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -28,7 +29,14 @@ def session_detail(request, pk):
     return render(
         request,
         "courses/session_detail.html",
-        {"session": session, "course": course, "enrolment": enrolment, "is_open": is_open},
+        {
+            "session": session,
+            "course": course,
+            "enrolment": enrolment,
+            "is_open": is_open,
+            # The site's sign-in page, wherever it has it.
+            "login_url": resolve_url(settings.LOGIN_URL),
+        },
     )
 
 

@@ -5,9 +5,22 @@ import gettext
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.utils import translation
 
-LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
+# Each plugin app ships its own catalogue; the site's strings are in LOCALE_PATHS.
+PLUGIN_APPS = ["academy", "courses", "certificates"]
+CATALOGUES = {
+    "site": Path(settings.LOCALE_PATHS[0]),
+    **{app: Path(apps.get_app_config(app).path) / "locale" for app in PLUGIN_APPS},
+}
+LANGUAGES = [code for code, _ in settings.LANGUAGES if code != "en"]
+EVERY_CATALOGUE = [
+    pytest.param(CATALOGUES[name], language, id=f"{name}-{language}")
+    for name in CATALOGUES
+    for language in LANGUAGES
+]
 
 
 def unquote(text):
@@ -44,9 +57,9 @@ def po_entries(path):
     return entries
 
 
-@pytest.mark.parametrize("language", [code for code, _ in settings.LANGUAGES if code != "en"])
-def test_every_interface_string_is_translated(language):
-    po = LOCALE_DIR / language / "LC_MESSAGES" / "django.po"
+@pytest.mark.parametrize(("catalogue", "language"), EVERY_CATALOGUE)
+def test_every_interface_string_is_translated(catalogue, language):
+    po = catalogue / language / "LC_MESSAGES" / "django.po"
     entries = po_entries(po)
     messages = [entry for entry in entries if entry["msgid"]]
 
@@ -57,9 +70,9 @@ def test_every_interface_string_is_translated(language):
     assert fuzzy == [], f"{language}: fuzzy {fuzzy}"
 
 
-@pytest.mark.parametrize("language", [code for code, _ in settings.LANGUAGES if code != "en"])
-def test_compiled_catalogue_matches_the_po_file(language):
-    po = LOCALE_DIR / language / "LC_MESSAGES" / "django.po"
+@pytest.mark.parametrize(("catalogue", "language"), EVERY_CATALOGUE)
+def test_compiled_catalogue_matches_the_po_file(catalogue, language):
+    po = catalogue / language / "LC_MESSAGES" / "django.po"
     with po.with_suffix(".mo").open("rb") as mo:
         catalog = gettext.GNUTranslations(mo)._catalog
 
@@ -71,3 +84,20 @@ def test_compiled_catalogue_matches_the_po_file(language):
         if catalog.get(msgid) != msgstr:
             stale.append(msgid)
     assert stale == [], f"{language}: .mo is stale for {stale}; run `make messages`"
+
+
+def test_the_site_catalogue_holds_none_of_the_plugins_strings():
+    """A string of a plugin app is translated by that app, so that any site gets it."""
+    site = {e["msgid"] for e in po_entries(CATALOGUES["site"] / "fr" / "LC_MESSAGES" / "django.po")}
+
+    assert "You have completed this course. Well done!" not in site
+    assert "Skip to content" in site
+
+
+def test_a_site_without_the_networks_catalogue_still_reads_the_plugin_in_its_language(settings):
+    settings.LOCALE_PATHS = []
+
+    with translation.override("fr"):
+        assert translation.gettext("You have completed this course. Well done!") == (
+            "Vous avez terminé ce cours. Bravo !"
+        )

@@ -188,7 +188,8 @@ LANGUAGES = [
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [BASE_DIR / "academy" / "locale"]
+# The site's own strings (config/, home/, templates/); each plugin app ships its own.
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
 FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True

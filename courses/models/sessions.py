@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from academy.languages import interface_languages
 from academy.models import AcademyPage
 from courses.signals import enrolment_completed
 
@@ -128,7 +129,7 @@ class Session(models.Model):
     )
     venue = models.CharField(_("venue"), max_length=255, blank=True, validators=[one_line])
     language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+        _("language"), max_length=10, choices=interface_languages, default="en"
     )
     capacity = models.PositiveIntegerField(_("places"), validators=[MinValueValidator(1)])
     enrolment_opens_at = models.DateTimeField(_("enrolment opens"), null=True, blank=True)

@@ -381,28 +381,6 @@ def test_a_lost_signature_file_is_explained(lisbon):
 # Settings
 
 
-def test_a_private_storage_inside_the_media_root_fails_the_system_checks(settings):
-    from certificates.storage import check_private_storage
-
-    inside = {"location": settings.MEDIA_ROOT / "private"}
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": inside},
-    }
-
-    assert [error.id for error in check_private_storage(None)] == ["certificates.E002"]
-
-
-def test_a_site_without_a_private_storage_fails_the_system_checks(settings):
-    from certificates.storage import check_private_storage
-
-    settings.STORAGES = {
-        alias: storage for alias, storage in settings.STORAGES.items() if alias != "private"
-    }
-
-    assert [error.id for error in check_private_storage(None)] == ["certificates.E001"]
-
-
 def test_production_can_keep_the_private_files_in_a_private_bucket(monkeypatch):
     from config.settings.base import private_storage
 

@@ -12,6 +12,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        starting = sum(remind_sessions_starting(days) for days in settings.REMINDER_DAYS)
-        left = sum(remind_modules_left(days) for days in settings.REMINDER_DAYS)
+        reminder_days = getattr(settings, "REMINDER_DAYS", [7, 1])
+        starting = sum(remind_sessions_starting(days) for days in reminder_days)
+        left = sum(remind_modules_left(days) for days in reminder_days)
         self.stdout.write(f"{starting} session reminder(s), {left} modules-left reminder(s).")
