@@ -1,7 +1,5 @@
 """The academy profile page, and coordinators' CSV import of officers."""
 
-import re
-
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,28 +9,8 @@ from academy.models import Force, OfficerImport
 from home.models import User
 from tests.factories import ForceFactory
 
-PASSWORD = "a long and unusual passphrase 42"
-ATTACKER_PASSWORD = "the attackers own passphrase 77"
-SIGN_UP = "/en/accounts/sign-up/"
-
-
-def sign_up_data(force, **overrides):
-    return {
-        "email": "ana.silva@policia.example",
-        "full_name": "Ana Sofia da Silva",
-        "first_name": "Ana",
-        "last_name": "Silva",
-        "force": force.pk,
-        "participant_type": "officer",
-        "preferred_language": "pt",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-        **overrides,
-    }
-
-
-def link_in(message):
-    return re.search(r"http://testserver(/\S+)", message.body).group(1)
+# Taking over a sign-up never confirmed goes through the site's own sign-up.
+from tests.home.test_accounts import ATTACKER_PASSWORD, SIGN_UP, link_in, sign_up_data
 
 
 @pytest.fixture
