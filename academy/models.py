@@ -312,7 +312,9 @@ class AcademyPage(Page):
     # A host city comes with its groups, collection and workflow: it is created by
     # onboarding (command or admin action), never as a bare page in the page editor.
     is_creatable = False
-    parent_page_types = ["home.HomePage"]
+    # The plugin knows no site's page types: a site names where its academies may sit
+    # (this network's site: under its home page); by default, under any page.
+    parent_page_types = getattr(settings, "ACADEMY_PARENT_PAGE_TYPES", None)
     subpage_types = ["courses.CoursePage", "academy.InformationPage"]
 
     content_panels = [

@@ -123,6 +123,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 ROOT_URLCONF = "config.urls"
+# The network's academies sit under its home page (the academy plugin reads this).
+ACADEMY_PARENT_PAGE_TYPES = ["home.HomePage"]
 
 TEMPLATES = [
     {
