@@ -29,7 +29,7 @@ def test_officer_coordinator_and_trainer_take_a_session_to_a_certificate(demo, o
     officer.fill("input[name=q]", "mediation")
     officer.keyboard.press("Enter")
     officer.click("text=Mediation of neighbourhood conflicts >> nth=0")
-    officer.click("a:has-text('December')")
+    officer.click("a:has-text('Mediation of neighbourhood conflicts (online)')")
     officer.click("button:has-text('Ask for a place')")
     expect(officer.locator(".messages")).to_contain_text("coordinator")
     session_url = officer.url
