@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import OKPKey
+from pyld.jsonld import JsonLdError
 
 from .keys import base58_decode, base58_encode, private_pem, public_key_from_multibase
 from .linked_data import OB_V3, VC_V2, DroppedTerm, UnknownContext, canonical_nquads
@@ -88,8 +89,9 @@ def check_proof(document, public_key_for):
         public_key.verify(signature, _hash_data(document, proof))
     except (InvalidSignature, ValueError) as error:
         raise Tampered("the signature does not match the content") from error
-    except (DroppedTerm, UnknownContext) as error:
-        raise Tampered(f"content the signature cannot cover: {error}") from error
+    except (DroppedTerm, UnknownContext, JsonLdError) as error:
+        # An unknown context (we fetch none), or a property no context defines.
+        raise Tampered("content the signature cannot cover") from error
     return method
 
 

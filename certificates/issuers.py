@@ -140,6 +140,7 @@ def _status_list(academy, *, lock):
 def allocate_status_index(academy):
     """A random index of the academy's list that no certificate uses yet (call in the
     transaction that saves the certificate; the unique constraint guards the rest)."""
+    _status_list(academy, lock=False)  # the list exists before its first bit can be set
     used = set(
         Certificate.objects.filter(academy=academy, status_index__isnull=False).values_list(
             "status_index", flat=True
@@ -161,19 +162,16 @@ def set_status_bit(certificate):
     status_list = _status_list(certificate.academy, lock=True)
     status_list.set(certificate.status_index)
     status_list.save(update_fields=["bits", "updated_at"])
-    transaction.on_commit(lambda: cache.delete(_cache_key(certificate.academy.code)))
-
-
-def _cache_key(code):
-    return f"certificates:status-list:{code}"
 
 
 def status_list_credential(academy):
-    """The academy's signed BitstringStatusListCredential (cached until a bit changes)."""
-    cached = cache.get(_cache_key(academy.code))
+    """The academy's signed BitstringStatusListCredential, cached by the list's last change
+    (a new bit makes a new key: no server ever serves a list older than its database)."""
+    status_list = _status_list(academy, lock=False)
+    cache_key = f"certificates:status-list:{academy.pk}:{status_list.updated_at.timestamp()}"
+    cached = cache.get(cache_key)
     if cached:
         return cached
-    status_list = _status_list(academy, lock=False)
     key, private_key = signing_key(academy)
     url = status_list_url(academy.code)
     document = {
@@ -190,7 +188,7 @@ def status_list_credential(academy):
         },
     }
     signed = add_proof(document, private_key, method_id(key), timezone.now())
-    cache.set(_cache_key(academy.code), signed, timeout=3600)
+    cache.set(cache_key, signed, timeout=24 * 3600)
     return signed
 
 
