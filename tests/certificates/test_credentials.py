@@ -456,3 +456,63 @@ def _upload(name, data):
 
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
 
+
+
+# Validity and renewal
+
+
+def _expiring(lisbon, months=12):
+    CertificateTemplate.objects.get_or_create(
+        academy=lisbon.academy, name="Refresher", defaults={"validity_months": months}
+    )
+    return issue_certificate(completed(lisbon.academy))
+
+
+def test_an_officer_is_reminded_before_expiry_with_the_sessions_that_renew_it(
+    lisbon, mailoutbox, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from certificates.renewals import remind_certificates_expiring
+    from tests.academy.sessions import make_session
+
+    certificate = _expiring(lisbon)
+    session = certificate.enrolment.session
+    next_run = make_session(
+        lisbon.academy, kind=session.kind, title="Exchange Day, next run", capacity=10
+    )
+    in_days = 30
+    Certificate.objects.filter(pk=certificate.pk).update(
+        valid_until=timezone.localdate() + datetime.timedelta(days=in_days)
+    )
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_certificates_expiring(in_days) == 1
+        assert remind_certificates_expiring(in_days) == 0  # once only
+    assert len(mailoutbox) == 1
+    body = mailoutbox[0].body
+    assert certificate.serial in body and next_run.title in body
+    assert mailoutbox[0].to == [certificate.enrolment.officer.email]
+
+
+def test_coordinators_see_who_expires_when_in_their_own_city_only(
+    client, lisbon, madrid, lisbon_coordinator
+):
+    own = _expiring(lisbon)
+    CertificateTemplate.objects.create(academy=madrid.academy, name="Other", validity_months=6)
+    other = issue_certificate(completed(madrid.academy))
+    client.force_login(lisbon_coordinator)
+    page = client.get(reverse("certificates_expiring_report")).content.decode()
+    assert own.serial in page and other.serial not in page
+    export = client.get(reverse("certificates_expiring_report") + "?export=csv")
+    text = b"".join(export).decode()
+    assert own.serial in text and other.serial not in text
+    xlsx = client.get(reverse("certificates_expiring_report") + "?export=xlsx")
+    assert xlsx.status_code == 200
+
+
+def test_officers_cannot_open_the_expiry_report(client, lisbon, officer):
+    client.force_login(officer)
+    assert client.get(reverse("certificates_expiring_report")).status_code in (302, 403)
