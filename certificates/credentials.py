@@ -30,7 +30,9 @@ from .keys import base58_decode, base58_encode, private_pem, public_key_from_mul
 from .linked_data import OB_V3, VC_V2, DroppedTerm, UnknownContext, canonical_nquads
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
-SCHEMA_ID = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+SCHEMA_ID = (
+    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+)
 # A credential file bigger than this is not one of ours (and canonicalizing untrusted JSON-LD
 # costs time that grows fast with its size).
 MAX_CREDENTIAL_BYTES = 64 * 1024
@@ -222,9 +224,7 @@ def verify_credential(data: bytes, trust, today=None) -> Verdict:
             method = check_proof(content, trust.public_key)
             credential = {k: v for k, v in content.items() if k != "proof"}
     except UnknownKey as error:
-        return Verdict(
-            authentic=False, form=form, unknown_key=True, problem=f"unknown key {error}"
-        )
+        return Verdict(authentic=False, form=form, unknown_key=True, problem=f"unknown key {error}")
     except Tampered as error:
         return Verdict(authentic=False, form=form, problem=str(error))
     issuer = credential.get("issuer") or {}

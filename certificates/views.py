@@ -1,10 +1,10 @@
 """Public pages of certificates: verification by code and the officer's own downloads."""
 
+import json
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-import json
-
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone

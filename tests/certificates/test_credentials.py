@@ -4,6 +4,7 @@ status lists that anyone can check, verification with and without this site."""
 import base64
 import gzip
 import hashlib
+import io
 import json
 import os
 import stat
@@ -64,9 +65,7 @@ def verify(data):
 # Issuers and keys
 
 
-def test_each_academy_serves_its_did_web_document_with_its_key_as_a_multikey(
-    client, certificate
-):
+def test_each_academy_serves_its_did_web_document_with_its_key_as_a_multikey(client, certificate):
     response = client.get(f"/academies/{certificate.academy.code}/did.json")
     document = response.json()
     method = document["verificationMethod"][0]
@@ -115,7 +114,7 @@ def test_after_a_rotation_old_credentials_still_verify_and_new_ones_use_the_new_
     client, lisbon, certificate
 ):
     old_key = IssuerKey.objects.get(academy=lisbon.academy)
-    call_command("rotate_issuer_key", "lis", stdout=open(os.devnull, "w"))
+    call_command("rotate_issuer_key", "lis", stdout=io.StringIO())
     new_key = IssuerKey.objects.get(academy=lisbon.academy, retired_at__isnull=True)
     later = issue_certificate(completed(lisbon.academy))
 
@@ -431,12 +430,16 @@ def test_verify_credential_works_offline_from_an_exported_bundle(
     tampered = dict(certificate.credential, name="Forged")
     (tmp_path / "forged.json").write_bytes(as_file(tampered))
     with pytest.raises(CommandError, match="TAMPERED"):
-        call_command("verify_credential", str(tmp_path / "forged.json"), bundle=str(tmp_path / "bundle"))
+        call_command(
+            "verify_credential", str(tmp_path / "forged.json"), bundle=str(tmp_path / "bundle")
+        )
 
     revoke(certificate, by=lisbon_coordinator, reason="Fraud")
     call_command("export_trust_bundle", str(tmp_path / "bundle"))
     with pytest.raises(CommandError, match="REVOKED"):
-        call_command("verify_credential", str(tmp_path / "badge.json"), bundle=str(tmp_path / "bundle"))
+        call_command(
+            "verify_credential", str(tmp_path / "badge.json"), bundle=str(tmp_path / "bundle")
+        )
 
 
 def test_an_unknown_academy_has_no_issuer_documents(client, db):
@@ -455,7 +458,6 @@ def _upload(name, data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
-
 
 
 # Validity and renewal
