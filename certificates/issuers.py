@@ -56,10 +56,16 @@ def _new_key_id():
 
 
 @transaction.atomic
-def rotate_issuer_key(academy):
+def rotate_issuer_key(academy, *, only_if_none=False):
     """Make a new signing key for the academy; the current one stops signing but stays listed
-    in the did:web document (credentials it signed still verify). Returns the new IssuerKey."""
+    in the did:web document (credentials it signed still verify). Returns the new IssuerKey.
+
+    Under a lock of the academy: two first certificates at once make one key, not two."""
     AcademyPage.objects.select_for_update().filter(pk=academy.pk).first()
+    if only_if_none:
+        current = IssuerKey.objects.filter(academy=academy, retired_at__isnull=True).first()
+        if current is not None:
+            return current
     private_key = Ed25519PrivateKey.generate()
     key_id = _new_key_id()
     # The private key is stored first: a key the database lists but nobody holds signs nothing.
@@ -77,7 +83,7 @@ def signing_key(academy):
     and the key source can store one."""
     key = IssuerKey.objects.filter(academy=academy, retired_at__isnull=True).first()
     if key is None:
-        key = rotate_issuer_key(academy)
+        key = rotate_issuer_key(academy, only_if_none=True)
     key.academy = academy
     return key, key_source().load(academy.code, key.key_id)
 
