@@ -26,7 +26,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import OKPKey
 from pyld.jsonld import JsonLdError
 
-from .keys import base58_decode, base58_encode, private_pem, public_key_from_multibase
+from .keys import base58_decode, base58_encode, public_key_from_multibase
 from .linked_data import OB_V3, VC_V2, DroppedTerm, UnknownContext, canonical_nquads
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
@@ -100,12 +100,16 @@ def check_proof(document, public_key_for):
 # VC-JWT
 
 
-def _jose_key(private_key: Ed25519PrivateKey):
-    return OKPKey.import_key(private_pem(private_key))
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
-def sign_jwt(credential, private_key: Ed25519PrivateKey, verification_method):
-    """The credential (without its Data Integrity proof) as a VC-JWT signed with EdDSA."""
+def sign_jwt(credential, private_key, verification_method):
+    """The credential (without its Data Integrity proof) as a VC-JWT signed with EdDSA.
+
+    The compact JWS is put together here (RFC 7515: two base64url parts and the signature of
+    their ASCII), so that any signer with ``sign(bytes)`` works, a PKCS#11 token included,
+    not only a key joserfc can import; verification uses joserfc."""
     claims = {key: value for key, value in credential.items() if key != "proof"}
     claims.update(
         iss=credential["issuer"]["id"],
@@ -115,10 +119,11 @@ def sign_jwt(credential, private_key: Ed25519PrivateKey, verification_method):
     if credential.get("validUntil"):
         claims["exp"] = int(parse_timestamp(credential["validUntil"]).timestamp())
     header = {"alg": "EdDSA", "typ": "vc+jwt", "kid": verification_method}
-    with warnings.catch_warnings():
-        # joserfc flags "EdDSA" (RFC 9864 prefers "Ed25519"); VC-JWT verifiers expect "EdDSA".
-        warnings.simplefilter("ignore")
-        return jwt.encode(header, claims, _jose_key(private_key), algorithms=["EdDSA"])
+    signing_input = ".".join(
+        _b64url(json.dumps(part, separators=(",", ":"), ensure_ascii=False).encode())
+        for part in (header, claims)
+    )
+    return f"{signing_input}.{_b64url(private_key.sign(signing_input.encode()))}"
 
 
 def check_jwt(token, public_key_for):

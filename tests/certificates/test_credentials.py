@@ -126,8 +126,11 @@ def test_after_a_rotation_old_credentials_still_verify_and_new_ones_use_the_new_
 
 
 def test_a_withdrawn_key_is_no_longer_listed_nor_trusted(client, lisbon, certificate):
+    old_key = IssuerKey.objects.get(academy=lisbon.academy)
+    with pytest.raises(CommandError, match="rotate first"):
+        call_command("rotate_issuer_key", "LIS", withdraw=old_key.key_id)
     rotate_issuer_key(lisbon.academy)
-    IssuerKey.objects.filter(retired_at__isnull=False).update(withdrawn_at="2026-01-01T00:00Z")
+    call_command("rotate_issuer_key", "LIS", withdraw=old_key.key_id, stdout=io.StringIO())
     assert len(client.get("/academies/LIS/did.json").json()["assertionMethod"]) == 1
     verdict = verify(as_file(certificate.credential))
     assert not verdict.authentic and verdict.unknown_key
