@@ -34,8 +34,9 @@ SCHEMA_ID = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 )
 # A credential file bigger than this is not one of ours (and canonicalizing untrusted JSON-LD
-# costs time that grows fast with its size).
+# costs time that grows fast with its size, and with its blank nodes: objects without an id).
 MAX_CREDENTIAL_BYTES = 64 * 1024
+MAX_OBJECTS = 100
 
 
 def utc_timestamp(moment):
@@ -209,7 +210,10 @@ def read_credential_file(data: bytes):
         raise Tampered("too large to be a credential")
     text = data.decode("utf-8", errors="strict").strip()
     if text.startswith("{"):
-        return "Data Integrity", json.loads(text)
+        document = json.loads(text)
+        if text.count("{") > MAX_OBJECTS:
+            raise Tampered("too many objects to be a credential")
+        return "Data Integrity", document
     if text.count(".") == 2:
         return "VC-JWT", text
     raise Tampered("neither a JSON credential nor a JWT")

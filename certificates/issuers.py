@@ -305,6 +305,28 @@ def sign_credential(certificate):
     return certificate
 
 
+@transaction.atomic
+def ensure_credential(certificate):
+    """The certificate with its signed credential: one issued before credentials existed gets
+    a status list index (its bit set if it no longer holds) and is signed now."""
+    if certificate.credential:
+        return certificate
+    certificate = (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("academy", "enrolment__officer", "enrolment__session")
+        .get(pk=certificate.pk)
+    )
+    if certificate.credential:
+        return certificate
+    if certificate.status_index is None:
+        certificate.status_index = allocate_status_index(certificate.academy)
+        if not certificate.is_valid:
+            set_status_bit(certificate)
+    sign_credential(certificate)
+    certificate.save(update_fields=["status_index", "credential", "credential_jwt"])
+    return certificate
+
+
 class DatabaseTrust:
     """The trust store of this site: keys and status lists from its own records."""
 

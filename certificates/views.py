@@ -89,18 +89,8 @@ def download(request, pk):
     return private_file_response(certificate.pdf, filename=f"{certificate.serial}.pdf")
 
 
-def _ensure_credential(certificate):
-    """Certificates issued before credentials existed get theirs signed on first download."""
-    if not certificate.credential:
-        issuers.sign_credential(certificate)
-        Certificate.objects.filter(pk=certificate.pk).update(
-            credential=certificate.credential, credential_jwt=certificate.credential_jwt
-        )
-    return certificate
-
-
 def credential_response(certificate, form, *, private):
-    _ensure_credential(certificate)
+    certificate = issuers.ensure_credential(certificate)
     if form == "jwt":
         response = HttpResponse(certificate.credential_jwt, content_type="application/jwt")
     else:

@@ -101,6 +101,14 @@ def test_a_key_file_others_may_read_is_refused(certificate, settings):
         FileKeySource().load("LIS", key.key_id)
 
 
+def test_a_key_folder_inside_the_media_folder_is_refused_by_the_system_checks(settings):
+    from certificates.checks import check_key_directory
+
+    assert check_key_directory(None) == []
+    settings.CERTIFICATE_KEY_DIR = Path(settings.MEDIA_ROOT) / "keys"
+    assert [message.id for message in check_key_directory(None)] == ["certificates.E004"]
+
+
 def test_keys_may_come_from_the_environment(monkeypatch):
     private_key = Ed25519PrivateKey.generate()
     monkeypatch.setenv("CERTIFICATE_KEY_LIS_KEY_1", private_pem(private_key).decode())
@@ -461,6 +469,19 @@ def _upload(name, data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def test_a_certificate_issued_before_credentials_gets_one_with_its_status_on_download(
+    client, certificate, lisbon_coordinator
+):
+    revoke(certificate, by=lisbon_coordinator, reason="Fraud")
+    Certificate.objects.filter(pk=certificate.pk).update(
+        credential=None, credential_jwt="", status_index=None
+    )
+    url = reverse("certificate_verify_credential_json", args=[certificate.code])
+    credential = json.loads(b"".join(client.get(url)))
+    verdict = verify(as_file(credential))
+    assert verdict.authentic and verdict.revoked is True
 
 
 # Validity and renewal
