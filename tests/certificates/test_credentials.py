@@ -45,6 +45,7 @@ from certificates.keys import (
 from certificates.models import Certificate, CertificateTemplate, IssuerKey, StatusList
 from certificates.services import issue_certificate, reissue, revoke
 from tests.certificates.test_certificates import completed
+from tests.concurrency import meet_before, race_test, run_at_once
 
 DATA = Path(__file__).parent / "data"
 
@@ -542,3 +543,23 @@ def test_coordinators_see_who_expires_when_in_their_own_city_only(
 def test_officers_cannot_open_the_expiry_report(client, lisbon, officer):
     client.force_login(officer)
     assert client.get(reverse("certificates_expiring_report")).status_code in (302, 403)
+
+
+# Concurrency (PostgreSQL)
+
+
+@race_test
+def test_revocations_at_once_each_set_their_bit(lisbon, lisbon_coordinator, monkeypatch):
+    """Fails without the row lock on the status list in set_status_bit: each revocation
+    reads the same bits, sets its own and writes them back over the others'."""
+    certificates = [issue_certificate(completed(lisbon.academy)) for _ in range(4)]
+    meet_before(monkeypatch, StatusList, "set", len(certificates))
+
+    errors = run_at_once(
+        lambda certificate: revoke(certificate, by=lisbon_coordinator, reason="Fraud"),
+        certificates,
+    )
+
+    assert errors == []
+    status_list = StatusList.objects.get(academy=lisbon.academy)
+    assert all(status_list.is_set(c.status_index) for c in certificates)
