@@ -145,19 +145,16 @@ def _status_list(academy, *, lock):
 
 def allocate_status_index(academy):
     """A random index of the academy's list that no certificate uses yet (call in the
-    transaction that saves the certificate; the unique constraint guards the rest)."""
+    transaction that saves the certificate, after the serial counter's lock, which keeps an
+    academy's issues in line; the unique constraint guards the rest)."""
     _status_list(academy, lock=False)  # the list exists before its first bit can be set
-    used = set(
-        Certificate.objects.filter(academy=academy, status_index__isnull=False).values_list(
-            "status_index", flat=True
-        )
-    )
-    if len(used) >= StatusList.SIZE:
-        raise RuntimeError("The academy's status list is full.")
-    while True:
+    taken = Certificate.objects.filter(academy=academy)
+    for _attempt in range(64):
         index = secrets.randbelow(StatusList.SIZE)
-        if index not in used:
+        if not taken.filter(status_index=index).exists():
             return index
+    # 64 used indexes in a row: the list is nearly full (at least 98% of it, by chance).
+    raise RuntimeError("The academy's status list is full: give it a second list.")
 
 
 def set_status_bit(certificate):
@@ -236,7 +233,10 @@ def _achievement(certificate):
         "type": ["Achievement"],
         "achievementType": "Course" if completion else f"ext:{session.kind.title()}",
         "name": snapshot.get("course") or snapshot.get("session"),
-        "description": snapshot.get("body", ""),
+        # What was achieved, where and when; never the certificate's text, which may name
+        # the officer.
+        "description": f"{snapshot.get('course') or snapshot.get('session')} — "
+        f"{snapshot.get('academy', '')}, {snapshot.get('dates', '')}",
         "criteria": {
             "narrative": (
                 "Completed every required module and passed every assessment of the course."

@@ -163,6 +163,9 @@ def test_the_credential_names_the_academy_the_achievement_and_its_hours(certific
 
 def test_the_officer_is_named_by_a_salted_hash_of_the_address_never_the_address(certificate):
     email = certificate.enrolment.officer.email
+    assert certificate.snapshot["name"] not in json.dumps(
+        certificate.credential, ensure_ascii=False
+    )
     identity = certificate.credential["credentialSubject"]["identifier"][0]
     assert email not in json.dumps(certificate.credential)
     assert email not in certificate.credential_jwt and email not in str(
