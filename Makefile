@@ -67,6 +67,7 @@ bench: venv
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(PYTHON) benchmarks/certificates.py
 	$(PYTHON) benchmarks/pages.py
+	$(PYTHON) benchmarks/credentials.py
 
 # The site under load on this machine: PostgreSQL database recreated and seeded at
 # LOAD_SCALE, gunicorn on 127.0.0.1, locust's officers, then the records checked.

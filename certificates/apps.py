@@ -13,4 +13,4 @@ class CertificatesConfig(AppConfig):
     academy_public_urls = True
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import checks, receivers  # noqa: F401

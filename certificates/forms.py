@@ -16,11 +16,22 @@ class VerifyCodeForm(forms.Form):
     )
 
 
+class VerifyFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("Credential file"),
+        help_text=_(
+            "An Open Badges credential (.json) or its JWT (.jwt), as the holder downloaded it."
+        ),
+    )
+
+
 class RevokeForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Shown to no one but the academy's staff; the verification page says revoked."),
+        help_text=_(
+            "Shown on the public verification page with the word revoked: nothing personal."
+        ),
     )
 
 

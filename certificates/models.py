@@ -4,9 +4,15 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, RegexValidator
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -117,11 +123,22 @@ class CertificateTemplate(PreviewableMixin, ClusterableModel):
         related_name="+",
         help_text=_("Leave empty to use the academy's logo."),
     )
+    validity_months = models.PositiveSmallIntegerField(
+        _("valid for (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text=_(
+            "For training that must be refreshed (first aid, use of force): the certificate "
+            "expires this many months after it is issued. Leave empty: it never expires."
+        ),
+    )
 
     panels = [
         FieldRowPanel([FieldPanel("academy"), FieldPanel("name")]),
         FieldRowPanel([FieldPanel("kind"), FieldPanel("orientation")]),
         FieldRowPanel([FieldPanel("accent_colour"), FieldPanel("logo")]),
+        FieldPanel("validity_months"),
         InlinePanel(
             "texts",
             heading=_("Texts"),
@@ -227,6 +244,10 @@ class CertificateQuerySet(models.QuerySet):
     def valid(self):
         return self.filter(revoked_at__isnull=True, superseded_at__isnull=True)
 
+    def expiring_between(self, first_day, last_day):
+        """Valid certificates whose validity ends between the two days (both included)."""
+        return self.valid().filter(valid_until__range=(first_day, last_day))
+
     def for_officer(self, officer):
         return self.filter(enrolment__officer=officer)
 
@@ -295,6 +316,18 @@ class Certificate(models.Model):
         related_name="supersedes",
     )
 
+    valid_until = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the template gives a validity in months."),
+    )
+    # The certificate's bit in its academy's status list (random, unused; see StatusList).
+    status_index = models.PositiveIntegerField(_("status list index"), null=True, blank=True)
+    # The Open Badges 3.0 credential as signed, in its two forms (Data Integrity and VC-JWT).
+    credential = models.JSONField(_("Open Badges credential"), null=True, blank=True)
+    credential_jwt = models.TextField(_("Open Badges credential (JWT)"), blank=True)
+
     objects = CertificateQuerySet.as_manager()
 
     class Meta:
@@ -309,6 +342,9 @@ class Certificate(models.Model):
                 fields=["enrolment"],
                 condition=Q(revoked_at__isnull=True, superseded_at__isnull=True),
                 name="one_valid_certificate_per_enrolment",
+            ),
+            models.UniqueConstraint(
+                fields=["academy", "status_index"], name="one_status_bit_per_certificate"
             ),
         ]
 
@@ -329,6 +365,10 @@ class Certificate(models.Model):
     @property
     def is_valid(self):
         return self.status == self.Status.VALID
+
+    @property
+    def is_expired(self):
+        return bool(self.valid_until and self.valid_until < timezone.localdate())
 
     @property
     def grouped_code(self):
@@ -367,3 +407,68 @@ class CertificateBatch(models.Model):
         if not self.total:
             return 100 if self.finished_at else 0
         return round(100 * (self.issued + self.failed) / self.total)
+
+
+class IssuerKey(models.Model):
+    """A public signing key of an academy (Ed25519), listed in its did:web document.
+
+    The private key is never here: the key source (``certificates.keys``) holds it under
+    ``key_id``. A key stops signing when the next one is made (``retired_at``) and stays listed
+    while credentials signed with it may still be valid; it is withdrawn (no longer listed, no
+    longer trusted) only when it leaked or all its credentials have expired.
+    """
+
+    academy = models.ForeignKey(
+        AcademyPage, verbose_name=_("academy"), on_delete=models.PROTECT, related_name="+"
+    )
+    key_id = models.CharField(_("key id"), max_length=40)
+    public_key = models.CharField(_("public key (multibase)"), max_length=64)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    retired_at = models.DateTimeField(_("stopped signing"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["academy_id", "created_at"]
+        verbose_name = _("issuer key")
+        verbose_name_plural = _("issuer keys")
+        constraints = [
+            models.UniqueConstraint(fields=["academy", "key_id"], name="one_key_id_per_academy"),
+            models.UniqueConstraint(
+                fields=["academy"],
+                condition=Q(retired_at__isnull=True),
+                name="one_signing_key_per_academy",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.academy_id}#{self.key_id}"
+
+
+class StatusList(models.Model):
+    """An academy's W3C Bitstring Status List: one bit per certificate, set when it is revoked
+    or superseded. Published signed, so that anyone can check a credential, even offline."""
+
+    # At least 131,072 entries (16 KB), so that one credential's index says nothing.
+    SIZE = 131_072
+
+    academy = models.OneToOneField(
+        AcademyPage, verbose_name=_("academy"), on_delete=models.PROTECT, related_name="+"
+    )
+    bits = models.BinaryField(_("bits"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("status list")
+        verbose_name_plural = _("status lists")
+
+    def __str__(self):
+        return f"{self.academy_id} ({self.updated_at:%Y-%m-%d %H:%M})"
+
+    def is_set(self, index):
+        return bool(bytes(self.bits)[index // 8] & (0x80 >> (index % 8)))
+
+    def set(self, index):
+        """Set a bit (the first index is the left-most bit of the first byte, as the spec says)."""
+        bits = bytearray(self.bits)
+        bits[index // 8] |= 0x80 >> (index % 8)
+        self.bits = bytes(bits)

@@ -453,3 +453,57 @@ def completions_per_month(dates, months=12):
         items,
         gettext("Completions per month (%(total)s in the last twelve months)") % {"total": total},
     )
+
+
+class ExpiringFilterSet(WagtailFilterSet):
+    academy = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Academy"), queryset=AcademyPage.objects.in_default_locale()
+    )
+    valid_until = django_filters.DateFromToRangeFilter(
+        label=gettext_lazy("Valid until"), widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = Certificate
+        fields = ["academy", "valid_until"]
+
+
+class ExpiringCertificatesView(AcademyReportView):
+    """Who expires when: valid certificates that have a validity (a template's months),
+    soonest first, of the coordinator's own city (every city for network admins)."""
+
+    page_title = gettext_lazy("Certificates expiring")
+    header_icon = "time"
+    index_url_name = "certificates_expiring_report"
+    index_results_url_name = "certificates_expiring_report_results"
+    export_filename = "certificates-expiring"
+    filterset_class = ExpiringFilterSet
+    list_export = ["serial", "officer", "course", "academy", "issued_at", "valid_until"]
+    export_headings = {
+        "serial": gettext_lazy("Serial"),
+        "officer": gettext_lazy("Officer"),
+        "course": gettext_lazy("Course or event"),
+        "academy": gettext_lazy("Academy"),
+        "issued_at": gettext_lazy("Issued"),
+        "valid_until": gettext_lazy("Valid until"),
+    }
+
+    @cached_property
+    def columns(self):
+        return [Column(field, label=label) for field, label in self.export_headings.items()]
+
+    def get_queryset(self):
+        return (
+            policy.scope(Certificate.objects.valid(), self.request.user, "manage")
+            .filter(valid_until__isnull=False)
+            .select_related("academy")
+            .order_by("valid_until", "serial")
+        )
+
+    def decorate_paginated_queryset(self, object_list):
+        certificates = list(object_list)
+        for certificate in certificates:
+            certificate.officer = certificate.snapshot.get("name", "")
+            certificate.course = certificate.snapshot.get("course", "")
+            certificate.issued_at = certificate.issued_at.date()
+        return certificates

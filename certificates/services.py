@@ -23,6 +23,7 @@ from academy.models import AcademyPage, language_of, name_on_certificates
 from courses.models import Enrolment, Session
 from courses.notifications import remind
 
+from . import issuers
 from .models import (
     PLACEHOLDER_PATTERN,
     Certificate,
@@ -272,7 +273,12 @@ def _issue(enrolment, *, by):
         snapshot=snapshot,
         sha256=hashlib.sha256(pdf).hexdigest(),
         issued_by=by,
+        issued_at=timezone.now(),
+        valid_until=issuers.valid_until(template, issued_on),
+        status_index=issuers.allocate_status_index(academy),
     )
+    # The Open Badges credential, signed with the academy's key (both proof forms).
+    issuers.sign_credential(certificate)
     certificate.pdf.save("certificate.pdf", ContentFile(pdf), save=False)
     try:
         certificate.save()
@@ -327,6 +333,9 @@ def revoke(certificate, *, by, reason):
     certificate.revoked_by = by
     certificate.revocation_reason = reason.strip()
     certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    # Its bit in the published status list, in this same transaction: revoked everywhere or
+    # nowhere.
+    issuers.set_status_bit(certificate)
     return certificate
 
 
@@ -344,6 +353,7 @@ def reissue(certificate, *, by):
         raise CertificateRefused(_("Only a valid certificate can be reissued."))
     old.superseded_at = timezone.now()
     old.save(update_fields=["superseded_at"])
+    issuers.set_status_bit(old)
     new = _issue(enrolment, by=by)
     old.superseded_by = new
     old.save(update_fields=["superseded_by"])

@@ -1,18 +1,22 @@
 """Public pages of certificates: verification by code and the officer's own downloads."""
 
+import json
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from academy.visitors import client_address
 
-from .forms import VerifyCodeForm
+from . import issuers
+from .credentials import MAX_CREDENTIAL_BYTES, verify_credential
+from .forms import VerifyCodeForm, VerifyFileForm
 from .models import Certificate
-from .services import normalise_code
+from .services import normalise_code, verification_url
 
 # Lookups per client and window; a code has 160 random bits, the limit keeps scanning noisy.
 VERIFY_LIMIT = getattr(settings, "CERTIFICATE_VERIFY_LIMIT", (30, 600))
@@ -83,3 +87,77 @@ def download(request, pk):
     else's is not found. The academy's staff download from the admin."""
     certificate = get_object_or_404(Certificate.objects.for_officer(request.user), pk=pk)
     return private_file_response(certificate.pdf, filename=f"{certificate.serial}.pdf")
+
+
+def credential_response(certificate, form, *, private):
+    certificate = issuers.ensure_credential(certificate)
+    if form == "jwt":
+        response = HttpResponse(certificate.credential_jwt, content_type="application/jwt")
+    else:
+        response = HttpResponse(
+            json.dumps(certificate.credential, indent=2, ensure_ascii=False),
+            content_type="application/ld+json; charset=utf-8",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{certificate.serial}.{form}"'
+    if private:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@login_required
+def download_credential(request, pk, form):
+    """The signed-in officer's own Open Badges credential (JSON-LD or JWT)."""
+    certificate = get_object_or_404(Certificate.objects.for_officer(request.user), pk=pk)
+    return credential_response(certificate, form, private=True)
+
+
+def verified_credential(request, code, form):
+    """The Open Badges credential of a certificate, for whoever has its code (as its
+    verification page): the holder is named in it by a salted hash of the address only."""
+    if _over_limit(request):
+        return _too_many(request)
+    normalised = normalise_code(code)
+    certificate = get_object_or_404(Certificate, code=normalised or "")
+    return credential_response(certificate, form, private=True)
+
+
+def _certificate_of(verdict):
+    """Our record of a verified credential (its id is our verification page), if any."""
+    credential_id = verdict.credential.get("id", "")
+    prefix = verification_url()
+    if not credential_id.startswith(prefix):
+        return None
+    code = normalise_code(credential_id[len(prefix) :].strip("/"))
+    return Certificate.objects.select_related("superseded_by").filter(code=code).first()
+
+
+def _verify_pdf(data):
+    """The PDF branch: the signed-PDF verifier, where the site has it."""
+    try:
+        from .pdf_signing import verify_pdf
+    except ImportError:
+        return None
+    return verify_pdf(data)
+
+
+def verify_file(request):
+    """Drop a credential file (or a certificate PDF) to learn whether it is authentic, which
+    academy issued it and whether it still holds. The file is read, never kept."""
+    if request.method != "POST":
+        return render(request, "certificates/verify_file.html", {"form": VerifyFileForm()})
+    if _over_limit(request):
+        return _too_many(request)
+    form = VerifyFileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "certificates/verify_file.html", {"form": form}, status=400)
+    upload = form.cleaned_data["file"]
+    data = upload.read(MAX_CREDENTIAL_BYTES * 64 + 1)
+    context = {"form": VerifyFileForm()}
+    if data.startswith(b"%PDF"):
+        context["pdf"] = True
+        context["pdf_result"] = _verify_pdf(data)
+        return render(request, "certificates/verify_file.html", context)
+    verdict = verify_credential(data, issuers.DatabaseTrust())
+    context["verdict"] = verdict
+    context["certificate"] = _certificate_of(verdict) if verdict.authentic else None
+    return render(request, "certificates/verify_file.html", context)

@@ -17,7 +17,12 @@ from academy.admin_access import (
     require_coordinator,
     require_staff,
 )
-from certificates.reports import NetworkReportView, SessionProgressView, SessionsReportView
+from certificates.reports import (
+    ExpiringCertificatesView,
+    NetworkReportView,
+    SessionProgressView,
+    SessionsReportView,
+)
 from certificates.services import awaiting_certificate
 from courses.models import AssessmentAttempt, Enrolment, ModuleProgress, Session
 from courses.queries import required_modules, staff_assessments
@@ -160,6 +165,12 @@ def register_report_urls():
         *report_paths(
             "reports/network/", NetworkReportView, "home_network_report", network_admins_only
         ),
+        *report_paths(
+            "reports/certificates-expiring/",
+            ExpiringCertificatesView,
+            "certificates_expiring_report",
+            require_staff,
+        ),
     ]
 
 
@@ -171,6 +182,17 @@ def register_sessions_report_menu_item():
         icon_name="date",
         order=705,
         action="report",
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_expiring_report_menu_item():
+    return PolicyMenuItem(
+        _("Certificates expiring"),
+        reverse("certificates_expiring_report"),
+        icon_name="time",
+        order=707,
+        action="manage",
     )
 
 

@@ -15,6 +15,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Browsers ask for /favicon.ico whatever the page links to.
     path("favicon.ico", home_views.favicon, name="favicon"),
+    # The academies' did:web documents and status lists: fixed addresses, no language prefix.
+    path("", include("certificates.trust_urls")),
 ]
 
 if settings.DEBUG:

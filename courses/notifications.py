@@ -191,6 +191,9 @@ REMINDER_SUBJECTS = {
     "session_starts": lambda s: _("%(session)s starts soon") % {"session": s},
     "modules_left": lambda s: _("Modules left in %(session)s") % {"session": s},
     "certificate_issued": lambda s: _("Your certificate for %(session)s") % {"session": s},
+    "certificate_expires": lambda s: (
+        _("Your certificate for %(session)s expires soon") % {"session": s}
+    ),
 }
 
 

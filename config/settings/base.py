@@ -248,6 +248,13 @@ STORAGES = {
     "private": private_storage(PRIVATE_STORAGE_ROOT),
 }
 
+# The academies' private signing keys (Ed25519, one PEM file per academy and key id, mode
+# 0600), outside MEDIA_ROOT and the private storage, never in the database. Production points
+# it at a mounted secret folder, or sets CERTIFICATE_KEY_SOURCE to
+# "certificates.keys.EnvironmentKeySource" (README, "Trusted certificates").
+CERTIFICATE_KEY_DIR = Path(os.environ.get("CERTIFICATE_KEY_DIR", BASE_DIR / "var" / "issuer-keys"))
+CERTIFICATE_KEY_SOURCE = os.environ.get("CERTIFICATE_KEY_SOURCE", "certificates.keys.FileKeySource")
+
 # Wagtail's page editor posts many fields for big courses.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 

@@ -14,4 +14,5 @@ globals().update(mail_settings("django.core.mail.backends.locmem.EmailBackend"))
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="academy-test-media-"))
 PRIVATE_STORAGE_ROOT = Path(tempfile.mkdtemp(prefix="academy-test-private-"))
 STORAGES = {**STORAGES, "private": private_storage(PRIVATE_STORAGE_ROOT)}  # noqa: F405
+CERTIFICATE_KEY_DIR = Path(tempfile.mkdtemp(prefix="academy-test-issuer-keys-"))
 WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -59,6 +59,8 @@ STORAGES["private"] = {
     "OPTIONS": {"location": BASE_DIR / "private"},
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The academies' private signing keys: a folder of their own, never published.
+CERTIFICATE_KEY_DIR = BASE_DIR / "issuer-keys"
 PY
 "$site_python" - <<'PY'
 from pathlib import Path
@@ -67,7 +69,14 @@ urls = Path("citysite/urls.py")
 wagtail = 'path("", include(wagtail_urls)),'
 text = urls.read_text()
 assert wagtail in text
-urls.write_text(text.replace(wagtail, 'path("", include("academy.urls")),\n    ' + wagtail, 1))
+urls.write_text(
+    text.replace(
+        wagtail,
+        'path("", include("certificates.trust_urls")),\n    '
+        'path("", include("academy.urls")),\n    ' + wagtail,
+        1,
+    )
+)
 PY
 "$site_python" manage.py check --fail-level WARNING
 

@@ -166,6 +166,21 @@ def certificate():
     state["certificate"] = certificate
 
 
+@step("the officer downloads the signed Open Badges credential, and it verifies")
+def credential():
+    from certificates.credentials import verify_credential
+    from certificates.issuers import DatabaseTrust
+
+    certificate = state["certificate"]
+    url = reverse("certificate_download_credential_jwt", args=[certificate.pk])
+    response = state["client"].get(url)
+    check(response.status_code == 200, f"the credential answered {response.status_code}")
+    verdict = verify_credential(response.content, DatabaseTrust())
+    check(verdict.holds, f"the credential does not verify: {verdict.problem}")
+    response = Client().get(f"/academies/{certificate.academy.code}/did.json")
+    check(response.status_code == 200, f"the did document answered {response.status_code}")
+
+
 @step("anyone verifies the certificate on the public verification page")
 def verify():
     certificate = state["certificate"]

@@ -75,6 +75,7 @@ KINDS = [
     (("certificates:", "certificates_admin_pdf", "certificates_admin_revoke"), "certificate"),
     (("certificates_admin_reissue", "certificate_download"), "certificate"),
     (("certificate_verify",), "certificate"),
+    (("academy_issuer_",), "academy"),
     (("certificates_admin_signature",), "signatory"),
     (("wagtailsnippets_certificates_certificatetemplate:",), "template"),
     (("wagtailsnippetchoosers_certificates_certificatetemplate:",), "template"),
@@ -134,7 +135,11 @@ def fill(route, name, objects):
         f"{name or route}: no city object fills its parameters; fill them in KINDS or "
         "explain in NOT_CITY_RECORDS why it names no city's record"
     )
-    values = {"code": objects["certificate"].code, "destination_id": objects["academy"].pk}
+    values = {
+        "code": objects["certificate"].code,
+        "destination_id": objects["academy"].pk,
+        "academy_code": objects["academy"].code,
+    }
     for parameter in parameters:
         value = values.get(parameter, objects[kind].pk)
         route = re.sub(rf"<(?:\w+:)?{parameter}>", str(value), route, count=1)
