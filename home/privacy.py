@@ -5,6 +5,7 @@ The account is pseudonymised rather than deleted: the learning records it keys (
 attendance) stay for aggregate reports, without the person. It can no longer sign in."""
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -39,7 +40,7 @@ def pseudonymise(rows, users):
         first_name="",
         last_name="",
         # An unusable password (Django's own marker): the account can no longer sign in.
-        password="!erased",
+        password=UNUSABLE_PASSWORD_PREFIX + "erased",
         is_active=False,
         is_staff=False,
         is_superuser=False,
