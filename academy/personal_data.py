@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
@@ -173,7 +174,7 @@ def export_of(holding, users):
 def personal_data(user):
     """Everything the site holds about ``user``, as sections of My data: each a title and
     its rows (lists of label and value)."""
-    users = type(user)._default_manager.filter(pk=user.pk)
+    users = get_user_model()._default_manager.filter(pk=user.pk)
     sections = []
     for holding in registry.in_order():
         if not holding.export:
