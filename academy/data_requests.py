@@ -82,20 +82,20 @@ def decline_erasure(erasure_request, *, by):
 
 def record_access(staff, officers, *, what, purpose=DataAccess.Purpose.VIEW, academy=None):
     """Record that ``staff`` looked at (or exported) the personal data of ``officers`` (a
-    user, an iterable of users or of their ids): one row each, in one query."""
+    user, an iterable of users or of their ids, or of ``(officer id, academy id)`` pairs
+    when they come from several academies) in ``academy``: one row each, in one query."""
     if not getattr(staff, "is_authenticated", False):
         return
-    if isinstance(academy, AcademyPage | type(None)):
-        academy_id = academy.pk if academy else None
-    else:
-        academy_id = academy
+    academy_id = academy.pk if isinstance(academy, AcademyPage) else academy
     if isinstance(officers, get_user_model()):
         officers = [officers]
-    ids = {getattr(officer, "pk", officer) for officer in officers}
-    ids.discard(staff.pk)  # looking at one's own record is no one else's business
+    seen = set()
+    for officer in officers:
+        pk, where = officer if isinstance(officer, tuple) else (officer, academy_id)
+        seen.add((getattr(pk, "pk", pk), where))
     DataAccess.objects.bulk_create(
-        DataAccess(
-            officer_id=pk, staff=staff, academy_id=academy_id, what=what[:100], purpose=purpose
-        )
-        for pk in sorted(ids)
+        DataAccess(officer_id=pk, staff=staff, academy_id=where, what=what[:100], purpose=purpose)
+        for pk, where in sorted(seen, key=str)
+        # Looking at one's own record is no one else's business.
+        if pk != staff.pk
     )
