@@ -472,16 +472,20 @@ class DataAccess(models.Model):
         VIEW = "view", _("viewed")
         EXPORT = "export", _("exported")
 
+    # An account deleted later (a sign-up never confirmed, say) leaves its entries, naming
+    # no one: erasure pseudonymises accounts rather than deleting them.
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("officer"),
-        on_delete=models.PROTECT,
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("staff member"),
-        on_delete=models.PROTECT,
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     academy = models.ForeignKey(

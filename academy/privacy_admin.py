@@ -175,11 +175,15 @@ class AccessRow:
     def __init__(self, entry):
         self.pk = entry.pk
         self.at = entry.at
-        self.officer = name_on_certificates(entry.officer)
-        self.staff = name_on_certificates(entry.staff)
+        self.officer = self.name(entry.officer)
+        self.staff = self.name(entry.staff)
         self.academy = entry.academy.title if entry.academy else ""
         self.what = entry.what
         self.purpose = entry.get_purpose_display()
+
+    @staticmethod
+    def name(user):
+        return name_on_certificates(user) if user is not None else gettext("deleted account")
 
 
 class RetentionView(WagtailAdminTemplateMixin, TemplateView):
