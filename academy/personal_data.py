@@ -130,7 +130,12 @@ class Registry:
         return label in self.excluded or any(h.model.lower() == label for h in self.holdings)
 
     def in_order(self):
-        return sorted(self.holdings, key=lambda holding: holding.order)
+        """The holdings of the installed models (a site may leave an app out), in order."""
+        installed = {model._meta.label_lower for model in apps.get_models()}
+        return sorted(
+            (h for h in self.holdings if h.model.lower() in installed),
+            key=lambda holding: holding.order,
+        )
 
 
 registry = Registry()
@@ -144,12 +149,19 @@ def discover():
     autodiscover_modules("privacy")
 
 
-def _label(model, path):
-    """The verbose name of the field at ``path`` (through relations) of ``model``."""
+def _field(model, path):
+    """The field at ``path`` (through relations) of ``model``, and its label: its verbose
+    name, or the relation's for a related record's title or name ("session", not "title")."""
     *relations, name = path.split("__")
+    label = None
     for relation in relations:
-        model = model._meta.get_field(relation).related_model
-    return model._meta.get_field(name)
+        relation_field = model._meta.get_field(relation)
+        label = relation_field.verbose_name
+        model = relation_field.related_model
+    model_field = model._meta.get_field(name)
+    if label is None or name not in ("title", "name"):
+        label = model_field.verbose_name
+    return model_field, label
 
 
 def _display(model_field, value):
@@ -164,9 +176,9 @@ def export_of(holding, users):
     if callable(holding.export):
         return [list(row.items()) for row in holding.export(rows)]
     model = holding.model_class
-    fields = {path: _label(model, path) for path in holding.export}
+    fields = {path: _field(model, path) for path in holding.export}
     return [
-        [(str(fields[path].verbose_name), _display(fields[path], values[path])) for path in fields]
+        [(str(label), _display(field, values[path])) for path, (field, label) in fields.items()]
         for values in rows.order_by("pk").values(*fields)
     ]
 

@@ -60,7 +60,8 @@ def build_record(city, trainer, coordinator, *, name=NAME, email=EMAIL):
     """A person with an enrolment decided with a reason that names them, module progress, a
     graded written answer, attendance, a certificate, e-mails, sign-ins and a log entry."""
     academy = city.academy
-    person = UserFactory(full_name=name, email=email, force=academy.force)
+    # Portuguese: the certificate and the e-mails are in another language than the pages.
+    person = UserFactory(full_name=name, email=email, force=academy.force, preferred_language="pt")
     course = build_course(academy, title="Listening to residents", modules=1)
     assessment = written_answer_assessment(course)
     session = make_session(
