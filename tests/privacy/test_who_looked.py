@@ -96,3 +96,14 @@ def test_staff_cannot_open_the_record_of_who_looked(client, lisbon_coordinator):
     response = client.get(reverse("academy_access_log"))
 
     assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+def test_opening_a_certificate_in_the_admin_records_who_looked(client, record, lisbon_coordinator):
+    client.force_login(lisbon_coordinator)
+
+    client.get(reverse("certificates:inspect", args=[record["certificate"].pk]))
+    client.get(reverse("certificates:index"))
+
+    assert set(
+        DataAccess.objects.filter(officer=record["person"]).values_list("what", flat=True)
+    ) == {"Certificate", "Certificates"}
