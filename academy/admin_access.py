@@ -55,3 +55,36 @@ def report_paths(route, view_class, name, guard):
             name=f"{name}_results",
         ),
     ]
+
+
+class RecordsWhoLooked:
+    """For admin views that show officers' personal data: each time one is shown (or
+    exported), record who looked at whose data, what and why (``academy.models.DataAccess``;
+    a network admin reads it per officer, the officer on My data).
+
+    A view names what it shows (``data_access_what``), whose data (``officers_seen``, from
+    its context) and in which academy (``academy_seen``)."""
+
+    data_access_what = ""
+
+    def officers_seen(self, context):
+        return ()
+
+    def academy_seen(self):
+        session = getattr(self, "session", None)
+        return getattr(session, "academy_id", None)
+
+    def render_to_response(self, context, **kwargs):
+        from .data_requests import record_access
+        from .models import DataAccess
+
+        response = super().render_to_response(context, **kwargs)
+        exported = bool(getattr(self, "is_export", False))
+        record_access(
+            self.request.user,
+            self.officers_seen(context),
+            what=str(self.data_access_what),
+            purpose=DataAccess.Purpose.EXPORT if exported else DataAccess.Purpose.VIEW,
+            academy=self.academy_seen(),
+        )
+        return response

@@ -12,6 +12,10 @@ class AcademyConfig(AppConfig):
 
     def ready(self):
         from . import admin_overrides, checks, receivers  # noqa: F401 (checks, signal receivers)
+        from .personal_data import discover
+
+        # Every app's declaration of what it holds about a person (<app>/privacy.py).
+        discover()
 
 
 class AcademyUsersConfig(wagtail_users_apps.WagtailUsersAppConfig):

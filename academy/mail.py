@@ -43,14 +43,15 @@ def send_to(
     callable are rendered, whatever the language of the request that sends it. The
     templates get ``context`` with ``user``, ``recipient_name`` and ``language``. The
     message goes to the user's address, or to ``to`` (a list); with ``on_commit`` it is
-    sent once the current transaction commits (a rolled-back change tells no one).
+    sent once the current transaction commits (a rolled-back change tells no one). A
+    ``SentEmail`` row records what was sent to whom (not the text).
     """
     from django.core.mail import EmailMultiAlternatives
     from django.db import transaction
     from django.template.loader import render_to_string
     from django.utils import translation
 
-    from .models import language_of, name_on_certificates
+    from .models import SentEmail, language_of, name_on_certificates
 
     language = language_of(user)
     with translation.override(language):
@@ -70,6 +71,11 @@ def send_to(
         )
         for filename, content, mimetype in attachments:
             message.attach(filename, content() if callable(content) else content, mimetype)
+    # What was sent to whom, never the text: My data lists it, retention removes it.
+    if user.pk is not None:
+        SentEmail.objects.create(
+            recipient=user, template=template_prefix, subject=message.subject[:255]
+        )
     if on_commit:
         transaction.on_commit(message.send)
     else:

@@ -389,3 +389,131 @@ class InformationPage(Page):
     class Meta:
         verbose_name = _("information page")
         verbose_name_plural = _("information pages")
+
+
+class SentEmail(models.Model):
+    """An e-mail the academy sent to a person (``mail.send_to``): what and when, never the
+    text (My data lists them; ``EMAIL_LOG_DAYS`` keeps them that long)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    template = models.CharField(_("kind"), max_length=200)
+    subject = models.CharField(_("subject"), max_length=255)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("e-mail sent")
+        verbose_name_plural = _("e-mails sent")
+
+    def __str__(self):
+        return f"{self.template} ({self.sent_at:%Y-%m-%d})"
+
+
+class ErasureRequest(models.Model):
+    """An officer's request that the academy erase their personal data, and what became of
+    it: a network admin (the controller) confirms it, or the retention of inactive accounts
+    erases without one. The request outlives the erasure, naming nobody."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        ERASED = "erased", _("Erased")
+        DECLINED = "declined", _("Declined")
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.REQUESTED
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Set when the request was made, so that the admin's list names the person until the
+    # erasure clears it.
+    person_label = models.CharField(_("person"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+
+    def __str__(self):
+        return self.person_label or str(_("erased person"))
+
+
+class DataAccessQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The record of who looked is append-only.")
+
+    def delete(self):
+        raise TypeError("The record of who looked is append-only.")
+
+
+class DataAccess(models.Model):
+    """A staff member looked at or exported an officer's personal data: who, when, what and
+    why. Append-only: nobody edits or deletes these (the admin has no view that would)."""
+
+    class Purpose(models.TextChoices):
+        VIEW = "view", _("viewed")
+        EXPORT = "export", _("exported")
+
+    # An account deleted later (a sign-up never confirmed, say) leaves its entries, naming
+    # no one: erasure pseudonymises accounts rather than deleting them.
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    academy = models.ForeignKey(
+        AcademyPage,
+        verbose_name=_("academy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    what = models.CharField(_("what"), max_length=100)
+    purpose = models.CharField(_("why"), max_length=10, choices=Purpose.choices)
+
+    objects = DataAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("access to personal data")
+        verbose_name_plural = _("accesses to personal data")
+
+    def __str__(self):
+        return f"{self.what} ({self.at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The record of who looked is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The record of who looked is append-only.")

@@ -2,16 +2,28 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.users.views.users import EditView as WagtailUserEditView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
+from .admin_access import RecordsWhoLooked
 from .forms import AcademyUserCreationForm, AcademyUserEditForm
 from .models import Force
+
+
+class UserEditView(RecordsWhoLooked, WagtailUserEditView):
+    """An account in the admin: whoever opens it sees the person's data (recorded)."""
+
+    data_access_what = _("Account and profile")
+
+    def officers_seen(self, context):
+        return [self.object.pk]
 
 
 class UserViewSet(WagtailUserViewSet):
     """Wagtail's user admin, of any user model, with the academy profile's fields (the
     name on certificates, force, participant type, language)."""
 
+    edit_view_class = UserEditView
     create_template_name = "academy/admin/user_create.html"
     edit_template_name = "academy/admin/user_edit.html"
 

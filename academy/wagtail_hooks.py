@@ -4,11 +4,12 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.account import BaseSettingsPanel
 
-from .admin_access import PolicyMenuItem, only_for
+from .admin_access import PolicyMenuItem, network_admins_only, only_for, report_paths
 from .forms import CertificateDetailsForm
 from .media_api import CityDocumentsAPIViewSet, CityImagesAPIViewSet
 from .models import AcademyPage, Profile, profile_of
 from .page_chooser import only_choosable_pages
+from .privacy_admin import AccessLogView, DecideErasureView, ErasureRequestsView, RetentionView
 from .views import OfficerImportView, OnboardCityView
 from .viewsets import ForceViewSet
 
@@ -107,3 +108,62 @@ def add_your_academies_panel(request, panels):
     academies = list(AcademyPage.objects.staffed_by(request.user).in_default_locale())
     if academies:
         panels.append(YourAcademiesPanel(academies))
+
+
+@hooks.register("register_admin_urls")
+def register_personal_data_urls():
+    """Network admins only (the controller's role): erasure requests, who looked, retention."""
+    return [
+        *report_paths(
+            "privacy/erasure-requests/",
+            ErasureRequestsView,
+            "academy_erasure_requests",
+            network_admins_only,
+        ),
+        path(
+            "privacy/erasure-requests/<int:pk>/",
+            network_admins_only(DecideErasureView.as_view()),
+            name="academy_erasure_decide",
+        ),
+        *report_paths(
+            "privacy/who-looked/", AccessLogView, "academy_access_log", network_admins_only
+        ),
+        path(
+            "privacy/retention/",
+            network_admins_only(RetentionView.as_view()),
+            name="academy_retention",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_erasure_requests_menu_item():
+    return PolicyMenuItem(
+        _("Erasure requests"),
+        reverse("academy_erasure_requests"),
+        icon_name="bin",
+        order=720,
+        action="network_report",
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_access_log_menu_item():
+    return PolicyMenuItem(
+        _("Who looked"),
+        reverse("academy_access_log"),
+        icon_name="view",
+        order=721,
+        action="network_report",
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_retention_menu_item():
+    return PolicyMenuItem(
+        _("Retention"),
+        reverse("academy_retention"),
+        icon_name="time",
+        order=722,
+        action="network_report",
+    )

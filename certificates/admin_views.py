@@ -17,6 +17,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.permissions import policy_registry
 
 from academy import policy
+from academy.admin_access import RecordsWhoLooked
+from academy.data_requests import record_access
+from academy.models import DataAccess
 from courses.models import Enrolment
 from courses.session_admin import staff_session
 
@@ -45,7 +48,15 @@ class CertificatePDFView(View):
 
     def get(self, request, pk):
         certificate = managed_certificate(request.user, pk)
-        return private_file_response(certificate.pdf, filename=f"{certificate.serial}.pdf")
+        response = private_file_response(certificate.pdf, filename=f"{certificate.serial}.pdf")
+        record_access(
+            request.user,
+            [certificate.enrolment.officer_id],
+            what=gettext("Certificate PDF"),
+            purpose=DataAccess.Purpose.EXPORT,
+            academy=certificate.academy_id,
+        )
+        return response
 
 
 class SignatureView(View):
@@ -146,7 +157,7 @@ class ReissueCertificateView(CertificateActionMixin, TemplateView):
         return self.back_to_certificate(new)
 
 
-class SessionCertificatesView(WagtailAdminTemplateMixin, TemplateView):
+class SessionCertificatesView(RecordsWhoLooked, WagtailAdminTemplateMixin, TemplateView):
     """A session's completed officers and their certificates: issue one, or all at once."""
 
     template_name = "certificates/admin/session_certificates.html"
@@ -168,6 +179,11 @@ class SessionCertificatesView(WagtailAdminTemplateMixin, TemplateView):
             # The last item is all a collapsed trail shows: it names the session too.
             {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
         ]
+
+    data_access_what = gettext_lazy("Certificates of a session")
+
+    def officers_seen(self, context):
+        return [enrolment.officer_id for enrolment in context["enrolments"]]
 
     def get_context_data(self, **kwargs):
         enrolments = list(
@@ -244,4 +260,11 @@ class SessionCertificatesZipView(View):
             content_type="application/zip",
         )
         patch_cache_control(response, private=True, no_store=True)
+        record_access(
+            request.user,
+            certificates.values_list("enrolment__officer_id", flat=True),
+            what=gettext("Certificates of a session (ZIP)"),
+            purpose=DataAccess.Purpose.EXPORT,
+            academy=session.academy_id,
+        )
         return response

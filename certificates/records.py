@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from academy.my_data_views import my_data_context
 from certificates.models import Certificate
 from certificates.rendering import RenderError, render_pdf
 from courses.models import (
@@ -99,4 +100,21 @@ def transcript(request):
     response["Content-Disposition"] = (
         f'attachment; filename="transcript-{context["today"]:%Y-%m-%d}.pdf"'
     )
+    return response
+
+
+@login_required
+def my_data_pdf(request):
+    """My data (everything the site holds about the signed-in person) as a PDF."""
+    context = my_data_context(request.user)
+    try:
+        pdf = render_pdf("certificates/my_data.html", context)
+    except RenderError as error:
+        messages.error(request, str(error))
+        return redirect("academy_my_data")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="my-data-{context["generated_at"]:%Y-%m-%d}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -18,6 +18,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 
 from academy import policy
+from academy.admin_access import RecordsWhoLooked
 from academy.charts import bar_chart
 from academy.exports import AcademyReportView
 from academy.models import AcademyPage, name_on_certificates, profile_of
@@ -69,7 +70,7 @@ class ProgressRows(Sequence):
             yield from self[start : start + self.CHUNK]
 
 
-class SessionProgressView(AcademyReportView):
+class SessionProgressView(RecordsWhoLooked, AcademyReportView):
     """The progress matrix of a session: officers × modules, with time spent, assessment
     results, attendance and certificate. A constant number of queries at any size."""
 
@@ -80,6 +81,10 @@ class SessionProgressView(AcademyReportView):
     results_template_name = "certificates/admin/session_progress_results.html"
     export_filename = "session-progress"
     paginate_by = 100
+    data_access_what = gettext_lazy("Progress matrix")
+
+    def officers_seen(self, context):
+        return self.session.enrolments.active().values_list("officer_id", flat=True)
 
     @cached_property
     def session(self):

@@ -7,6 +7,7 @@ from . import records, views
 urlpatterns = [
     path("my-learning/", records.my_learning, name="my_learning"),
     path("my-learning/transcript.pdf", records.transcript, name="transcript"),
+    path("accounts/my-data/data.pdf", records.my_data_pdf, name="my_data_pdf"),
     path("certificates/verify/", views.verify_form, name="certificate_verify_form"),
     # Before the code's route: "file" is no code (codes have 32 characters).
     path("certificates/verify/file/", views.verify_file, name="certificate_verify_file"),

@@ -18,6 +18,7 @@ from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from academy import policy
+from academy.admin_access import RecordsWhoLooked
 from academy.media import refuse_media_not_choosable
 from academy.policy import CityChooserViewSetMixin, CityPermissionPolicy, CityViewSetMixin
 
@@ -83,7 +84,15 @@ class CertificateTemplateViewSet(CityViewSetMixin, SnippetViewSet):
         ).select_related("academy")
 
 
-class CertificateIndexView(IndexView):
+class CertificateIndexView(RecordsWhoLooked, IndexView):
+    data_access_what = _("Certificates")
+
+    def officers_seen(self, context):
+        shown = [certificate.pk for certificate in context.get("object_list") or ()]
+        return Certificate.objects.filter(pk__in=shown).values_list(
+            "enrolment__officer_id", "academy_id"
+        )
+
     def get_base_queryset(self):
         return self.permission_policy.instances_user_has_any_permission_for(
             self.request.user, ["view"]
@@ -93,7 +102,7 @@ class CertificateIndexView(IndexView):
         return [*super().get_list_more_buttons(instance), *certificate_buttons(instance, MenuItem)]
 
 
-class CertificateInspectView(InspectView):
+class CertificateInspectView(RecordsWhoLooked, InspectView):
     """One certificate as the coordinator checks it: whose, for which session, whether it holds.
 
     Times in the academy's time zone, as in the list; revocation and replacement only once
@@ -101,6 +110,7 @@ class CertificateInspectView(InspectView):
     """
 
     labels = {"status": _("Status"), "holder": _("Holder"), "session": _("Session")}
+    data_access_what = _("Certificate")
     revocation_fields = {"revoked_at", "revoked_by", "revocation_reason"}
     supersession_fields = {"superseded_at", "superseded_by"}
 
@@ -113,6 +123,9 @@ class CertificateInspectView(InspectView):
             ),
             pk=self.pk,
         )
+
+    def officers_seen(self, context):
+        return [(self.object.enrolment.officer_id, self.object.academy_id)]
 
     def get_fields_context(self):
         certificate = self.object

@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/sign-up/", account_views.sign_up_view, name="sign_up"),
+    path("privacy-notice/", home_views.privacy_notice, name="privacy_notice"),
     path(
         "accounts/confirm/<uidb64>/<token>/",
         account_views.confirm_account,

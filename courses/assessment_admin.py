@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from academy.admin_access import RecordsWhoLooked
 from academy.charts import bar_chart
 from academy.exports import AcademyReportView
 from academy.models import name_on_certificates
@@ -91,7 +92,7 @@ class AssessmentReportMixin:
         )
 
 
-class AssessmentResultsView(AssessmentReportMixin, AcademyReportView):
+class AssessmentResultsView(RecordsWhoLooked, AssessmentReportMixin, AcademyReportView):
     """Every submitted attempt: who, when, how long, score; with a summary above."""
 
     page_title = gettext_lazy("Results")
@@ -121,6 +122,13 @@ class AssessmentResultsView(AssessmentReportMixin, AcademyReportView):
         "percent": gettext_lazy("%"),
         "passed": gettext_lazy("Passed"),
     }
+
+    data_access_what = gettext_lazy("Assessment results")
+
+    def officers_seen(self, context):
+        return AssessmentAttempt.objects.filter(assessment=self.assessment).values_list(
+            "officer_id", "enrolment__session__academy_id"
+        )
 
     @cached_property
     def columns(self):
@@ -211,7 +219,7 @@ class ItemAnalysisView(AssessmentReportMixin, AcademyReportView):
         ]
 
 
-class GradingQueueView(WagtailAdminTemplateMixin, TemplateView):
+class GradingQueueView(RecordsWhoLooked, WagtailAdminTemplateMixin, TemplateView):
     """Attempts with written answers waiting for a trainer, oldest first."""
 
     template_name = "courses/admin/grading_queue.html"
@@ -221,6 +229,11 @@ class GradingQueueView(WagtailAdminTemplateMixin, TemplateView):
         {"url": reverse_lazy("wagtailadmin_home"), "label": gettext_lazy("Home")},
         {"url": "", "label": gettext_lazy("Grading queue")},
     ]
+
+    data_access_what = gettext_lazy("Grading queue")
+
+    def officers_seen(self, context):
+        return [(a.officer_id, a.enrolment.session.academy_id) for a in context["attempts"]]
 
     def get_context_data(self, **kwargs):
         waiting = (
@@ -235,7 +248,7 @@ class GradingQueueView(WagtailAdminTemplateMixin, TemplateView):
         return {**super().get_context_data(**kwargs), "attempts": waiting}
 
 
-class GradeAttemptView(WagtailAdminTemplateMixin, TemplateView):
+class GradeAttemptView(RecordsWhoLooked, WagtailAdminTemplateMixin, TemplateView):
     """A trainer grades the written answers of one attempt, with a comment for each."""
 
     template_name = "courses/admin/grade_attempt.html"
@@ -247,11 +260,16 @@ class GradeAttemptView(WagtailAdminTemplateMixin, TemplateView):
         {"url": "", "label": gettext_lazy("Grade answers")},
     ]
 
+    data_access_what = gettext_lazy("Grading of an attempt")
+
+    def officers_seen(self, context):
+        return [(self.attempt.officer_id, self.attempt.enrolment.session.academy_id)]
+
     @cached_property
     def attempt(self):
         attempt = get_object_or_404(
             AssessmentAttempt.objects.select_related(
-                "assessment", "officer__academy_profile"
+                "assessment", "officer__academy_profile", "enrolment__session"
             ).prefetch_related(
                 Prefetch("responses", queryset=Response.objects.order_by("question"))
             ),

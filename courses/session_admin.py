@@ -12,6 +12,7 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from academy import policy
+from academy.admin_access import RecordsWhoLooked
 from courses.forms import CancelSessionForm, EnrolmentDecisionForm
 from courses.models import Attendance, Enrolment, Session
 from courses.services import EnrolmentRefused, cancel_session, decide_many, mark_attendance
@@ -51,12 +52,16 @@ class SessionAdminMixin(WagtailAdminTemplateMixin):
         return super().get_context_data(session=self.session, **kwargs)
 
 
-class SessionEnrolmentsView(SessionAdminMixin, FormView):
+class SessionEnrolmentsView(RecordsWhoLooked, SessionAdminMixin, FormView):
     """Who is enrolled in a session; coordinators approve or reject requests, one or many."""
 
     template_name = "courses/admin/session_enrolments.html"
     form_class = EnrolmentDecisionForm
     page_title = gettext_lazy("Enrolments")
+    data_access_what = gettext_lazy("Enrolments")
+
+    def officers_seen(self, context):
+        return self.session.enrolments.values_list("officer_id", flat=True)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "session": self.session}
@@ -95,13 +100,19 @@ class SessionEnrolmentsView(SessionAdminMixin, FormView):
         return redirect("academy_session_enrolments", self.session.pk)
 
 
-class SessionAttendanceView(SessionAdminMixin, TemplateView):
+class SessionAttendanceView(RecordsWhoLooked, SessionAdminMixin, TemplateView):
     """The attendance register: each officer with a place, present or absent on each day,
     a week at a time (the week of today while the session runs)."""
 
     template_name = "courses/admin/session_attendance.html"
     page_title = gettext_lazy("Attendance register")
     days_per_page = 7
+
+    data_access_what = gettext_lazy("Attendance register")
+
+    def officers_seen(self, context):
+        active = self.session.enrolments.filter(state__in=Enrolment.ACTIVE)
+        return active.values_list("officer_id", flat=True)
 
     def week(self, number):
         """A page of the session's days; a session of any length is cut into weeks."""

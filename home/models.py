@@ -108,7 +108,7 @@ class HomePage(Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["academy.AcademyPage"]
+    subpage_types = ["academy.AcademyPage", "home.PrivacyNoticePage"]
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
 
@@ -129,4 +129,48 @@ class HomePage(Page):
         latest = CoursePage.objects.for_catalogue().in_visitors_language()
         context["courses"] = attach_academies(list(latest.order_by("-first_published_at")[:6]))
         context["sessions"] = Session.objects.for_listing()[:8]
+        return context
+
+
+NOTICE_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+
+
+class PrivacyNoticePage(Page):
+    """The network's privacy notice, one per network (under its home page), translated like
+    every page. How long records are kept comes from the site's retention settings, and the
+    cookies the site sets are listed by the template: neither can drift from the truth."""
+
+    controller = RichTextField(_("controller"), features=NOTICE_FEATURES)
+    purposes = RichTextField(_("purposes"), features=NOTICE_FEATURES)
+    legal_bases = RichTextField(_("legal bases"), features=NOTICE_FEATURES)
+    recipients = RichTextField(
+        _("recipients"),
+        features=NOTICE_FEATURES,
+        help_text=_("Who receives the data: the host cities' academies, the network's staff."),
+    )
+    rights = RichTextField(_("your rights"), features=NOTICE_FEATURES)
+    contact = RichTextField(_("contact"), features=NOTICE_FEATURES)
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("controller"),
+        FieldPanel("purposes"),
+        FieldPanel("legal_bases"),
+        FieldPanel("recipients"),
+        FieldPanel("rights"),
+        FieldPanel("contact"),
+    ]
+
+    class Meta:
+        verbose_name = _("privacy notice")
+
+    def get_context(self, request, *args, **kwargs):
+        from academy.personal_data import registry
+
+        context = super().get_context(request, *args, **kwargs)
+        context["retention"] = list(registry.retention.values())
         return context

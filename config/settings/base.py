@@ -285,6 +285,13 @@ WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 # UNCONFIRMED_ACCOUNT_DAYS by `manage.py purge_unconfirmed_accounts` (run it daily).
 ACCOUNT_CONFIRMATION_DAYS = int(os.environ.get("ACCOUNT_CONFIRMATION_DAYS", "3"))
 UNCONFIRMED_ACCOUNT_DAYS = int(os.environ.get("UNCONFIRMED_ACCOUNT_DAYS", "14"))
+# Personal data: how long each kind of record is kept, in days (`manage.py apply_retention`,
+# run daily; README "Personal data"). Unconfirmed sign-ups: UNCONFIRMED_ACCOUNT_DAYS above.
+INACTIVE_ACCOUNT_DAYS = int(os.environ.get("INACTIVE_ACCOUNT_DAYS", str(3 * 365)))
+WRITTEN_ANSWER_DAYS = int(os.environ.get("WRITTEN_ANSWER_DAYS", "365"))
+SIGN_IN_FAILURE_DAYS = int(os.environ.get("SIGN_IN_FAILURE_DAYS", "90"))
+SIGN_IN_RECORD_DAYS = int(os.environ.get("SIGN_IN_RECORD_DAYS", "365"))
+EMAIL_LOG_DAYS = int(os.environ.get("EMAIL_LOG_DAYS", "365"))
 # A coordinator's import of officers takes over the account of a sign-up never confirmed
 # for an address it lists (the academy refuses addresses with an account otherwise).
 ACADEMY_IMPORT_TAKES_OVER = "home.accounts.unconfirmed_sign_up"

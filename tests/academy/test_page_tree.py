@@ -3,7 +3,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from academy.models import AcademyPage, InformationPage
 from academy.services import onboard_city
-from home.models import HomePage
+from home.models import HomePage, PrivacyNoticePage
 
 
 class PageTreeRulesTests(WagtailPageTestCase):
@@ -11,8 +11,8 @@ class PageTreeRulesTests(WagtailPageTestCase):
         site = Site.objects.get(is_default_site=True)
         self.assertIsInstance(site.root_page.specific, HomePage)
 
-    def test_home_page_only_holds_academies(self):
-        self.assertAllowedSubpageTypes(HomePage, {AcademyPage})
+    def test_home_page_only_holds_academies_and_the_privacy_notice(self):
+        self.assertAllowedSubpageTypes(HomePage, {AcademyPage, PrivacyNoticePage})
         self.assertAllowedParentPageTypes(HomePage, {Page})
 
     def test_academy_lives_under_the_network_home_only(self):

@@ -17,6 +17,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
+from academy.data_requests import request_erasure
 from certificates.models import CertificateTemplate, Signatory
 from certificates.services import issue_certificate
 from courses.models import AssessmentPage, ModulePage
@@ -87,6 +88,8 @@ KINDS = [
     (("wagtailadmin_pages:", "wagtailadmin_explore", "wagtailadmin_choose_page_child"), "page"),
     (("wagtailforms:", "simple_translation:submit_page", "wagtailadmin_api:pages"), "page"),
     (("simple_translation:submit_snippet",), "template"),
+    # An officer's request to be erased (network admins decide; it names the officer).
+    (("academy_erasure_decide",), "erasure_request"),
 ]
 
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -185,6 +188,7 @@ def city_objects(city, marker):
         ),
         "image": image,
         "document": document,
+        "erasure_request": request_erasure(holder),
     }
 
 

@@ -6,6 +6,7 @@ from academy.models import AcademyPage
 from courses.models import CoursePage
 from home.demo.content import DemoDataError, read
 from home.demo.loader import DEMO_PASSWORD, demo_logins, load_demo
+from home.demo.privacy_notice import load_privacy_notice
 from home.demo.scale import OFFICER_DOMAIN, NetworkAlreadyBuilt, seed_network_at_scale
 
 # Demo officers have made-up addresses: the enrolment emails the demo causes stay unsent.
@@ -44,6 +45,9 @@ class Command(BaseCommand):
         # load_demo commits on its own, so what is issued on commit (certificates) is counted.
         with override_settings(**mail_settings(UNSENT)):
             loaded = load_demo(content)
+        notices = load_privacy_notice()
+        if notices:
+            self.stdout.write(f"  {notices:>6,}  privacy notice pages added")
         if loaded.changed:
             for what, count in loaded.added.items():
                 if count:
