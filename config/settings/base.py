@@ -81,8 +81,9 @@ MIDDLEWARE = [
 # 15 minutes; the public and the admin sign-in pages both go through it.
 # Axes' backend refuses a locked-out pair and otherwise passes (it is first, so sessions
 # started without naming a backend load users through it); Django's checks the password.
+# Axes' backend, with permissions read in one query (home/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesBackend",
+    "home.backends.AccountBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "5"))
@@ -292,3 +293,8 @@ SESSION_MAX_DAYS = int(os.environ.get("SESSION_MAX_DAYS", "366"))
 # Background work (bulk certificates, emails) runs in the request by default; production
 # queues it in the database for `manage.py db_worker` (see production.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Sign-in sessions read from the cache (Redis in production), written through to the
+# database: a signed-in page does not query the session table.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
