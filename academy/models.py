@@ -309,6 +309,8 @@ class AcademyPage(DirectRoutingMixin, Page):
 
     objects = AcademyPageManager()
     base_form_class = CityMediaPageForm
+    # The same for every visitor not signed in: served from the cache (academy.page_cache).
+    cache_for_visitors = True
 
     # A host city comes with its groups, collection and workflow: it is created by
     # onboarding (command or admin action), never as a bare page in the page editor.

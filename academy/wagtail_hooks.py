@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.account import BaseSettingsPanel
 
+from . import page_cache
 from .admin_access import PolicyMenuItem, only_for
 from .forms import CertificateDetailsForm
 from .media_api import CityDocumentsAPIViewSet, CityImagesAPIViewSet
@@ -19,6 +20,8 @@ def register_force_viewset():
 
 
 hooks.register("construct_page_chooser_queryset", only_choosable_pages)
+# Pages that are the same for every visitor not signed in are kept in the cache.
+hooks.register("on_serve_page", page_cache.mark_cacheable_pages)
 
 
 # After Wagtail's own endpoints (order), which these replace.

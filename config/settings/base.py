@@ -71,6 +71,8 @@ MIDDLEWARE = [
     # The academy answers a few of Wagtail's admin views in its place (academy.admin_overrides).
     "academy.admin_overrides.AdminOverridesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Public pages for visitors not signed in, from the cache (academy.page_cache).
+    "academy.page_cache.AnonymousPageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into our own page.
     "axes.middleware.AxesMiddleware",
@@ -298,3 +300,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # database: a signed-in page does not query the session table.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# Public pages (catalogue, academies, courses) for visitors not signed in are served from
+# the default cache for this long (academy.page_cache; 0 turns it off). Every change of a
+# page, a session or its places drops them at once: the time only bounds what the clock
+# changes (an enrolment window that closes).
+ACADEMY_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))

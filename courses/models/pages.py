@@ -155,6 +155,8 @@ class CoursePage(DirectRoutingMixin, Page):
 
     objects = CoursePageManager()
     base_form_class = CityMediaPageForm
+    # The same for every visitor not signed in: served from the cache (academy.page_cache).
+    cache_for_visitors = True
 
     parent_page_types = ["academy.AcademyPage"]
     subpage_types = ["courses.ModulePage", "courses.AssessmentPage"]
