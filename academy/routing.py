@@ -34,7 +34,7 @@ class DirectRoutingMixin:
         )
         chain = [page for page in pages if page.depth > self.depth]
         if [page.url_path for page in chain] != prefixes or not all(
-            page.specific_class.route in (Page.route, DirectRoutingMixin.route)
+            getattr(page.specific_class, "route", None) in (Page.route, DirectRoutingMixin.route)
             for page in chain[:-1]
         ):
             return super().route(request, path_components)
