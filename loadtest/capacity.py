@@ -158,7 +158,9 @@ class Officer(FastHttpUser):
         self.officer = PLAN["officers"][next(numbers) % len(PLAN["officers"])]
         self.step, self.lesson, self.token = 0, 0, ""
         self.attempt, self.form = None, None
-        self.spiked, self.spike_offset = False, random.uniform(0, SPIKE_SECONDS / 3)  # noqa: S311
+        # Officers who arrive after the spike began are not part of it.
+        self.spiked = spike["at"] is not None
+        self.spike_offset = random.uniform(0, SPIKE_SECONDS / 3)  # noqa: S311
         self.sign_in()
 
     def get(self, url, name):
