@@ -78,11 +78,19 @@ LOAD_USERS ?= 40
 LOAD_RATE ?= 10
 LOAD_TIME ?= 60s
 LOAD_WORKERS ?= 3
+# LOAD_MODE=capacity: officers with 20-40 s of think time ramped at LOAD_RATE a second up
+# to LOAD_USERS, stopped at the knee, with the quiz-start spike (README "Capacity").
+LOAD_MODE ?= journey
+# LOAD_SERVERS=2: two gunicorn instances behind nginx, sharing PostgreSQL, Redis and files.
+LOAD_SERVERS ?= 1
+LOAD_TASK_WORKERS ?= 2
+LOAD_REDIS_URL ?= redis://127.0.0.1:6379/0
 load: venv
 	$(BIN)/pip install --quiet -e ".[load]"
 	POSTGRES_LOAD_URL=$(POSTGRES_LOAD_URL) LOAD_SCALE=$(LOAD_SCALE) LOAD_USERS=$(LOAD_USERS) \
 	LOAD_RATE=$(LOAD_RATE) LOAD_TIME=$(LOAD_TIME) LOAD_WORKERS=$(LOAD_WORKERS) \
-	$(PYTHON) -m loadtest.run
+	LOAD_MODE=$(LOAD_MODE) LOAD_SERVERS=$(LOAD_SERVERS) LOAD_TASK_WORKERS=$(LOAD_TASK_WORKERS) \
+	LOAD_REDIS_URL=$(LOAD_REDIS_URL) $(PYTHON) -m loadtest.run
 
 lint: venv
 	$(BIN)/ruff check .

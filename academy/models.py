@@ -18,6 +18,7 @@ from wagtail.search import index
 
 from .languages import content_languages, interface_languages
 from .media import CityMediaPageForm
+from .routing import DirectRoutingMixin
 
 # European countries of the network's member forces (ISO 3166-1 alpha-2).
 COUNTRIES = [
@@ -253,7 +254,7 @@ class AcademyPageQuerySet(PageQuerySet):
 AcademyPageManager = PageManager.from_queryset(AcademyPageQuerySet)
 
 
-class AcademyPage(Page):
+class AcademyPage(DirectRoutingMixin, Page):
     """A host city's police academy: the root of everything that city publishes."""
 
     code = models.CharField(
@@ -308,6 +309,8 @@ class AcademyPage(Page):
 
     objects = AcademyPageManager()
     base_form_class = CityMediaPageForm
+    # The same for every visitor not signed in: served from the cache (academy.page_cache).
+    cache_for_visitors = True
 
     # A host city comes with its groups, collection and workflow: it is created by
     # onboarding (command or admin action), never as a bare page in the page editor.

@@ -1,8 +1,16 @@
 """Reactions of the academy app to Wagtail's events."""
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.signals import copy_for_translation_done
+from wagtail.models import Page
+from wagtail.signals import (
+    copy_for_translation_done,
+    page_published,
+    page_unpublished,
+    post_page_move,
+)
 
+from . import page_cache
 from .models import AcademyPage
 from .services import extend_city_to_translation
 
@@ -12,3 +20,16 @@ def cover_academy_translation(sender, source_obj, target_obj, **kwargs):
     target = getattr(target_obj, "specific", target_obj)
     if isinstance(target, AcademyPage):
         extend_city_to_translation(target)
+
+
+# Public pages cached for visitors (academy.page_cache) are dropped whenever a page
+# changes: published, unpublished, moved, saved (a draft too: harmless) or deleted.
+for signal in (page_published, page_unpublished, post_page_move):
+    signal.connect(page_cache.invalidate_on_change, dispatch_uid=f"page_cache_{signal!r}")
+
+
+@receiver(post_save, dispatch_uid="page_cache_page_saved")
+@receiver(post_delete, dispatch_uid="page_cache_page_deleted")
+def drop_cached_pages(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        page_cache.invalidate()

@@ -5,6 +5,8 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.views.account import BaseSettingsPanel
 
 from .admin_access import PolicyMenuItem, network_admins_only, only_for, report_paths
+from . import page_cache
+from .admin_access import PolicyMenuItem, only_for
 from .forms import CertificateDetailsForm
 from .media_api import CityDocumentsAPIViewSet, CityImagesAPIViewSet
 from .models import AcademyPage, Profile, profile_of
@@ -20,6 +22,8 @@ def register_force_viewset():
 
 
 hooks.register("construct_page_chooser_queryset", only_choosable_pages)
+# Pages that are the same for every visitor not signed in are kept in the cache.
+hooks.register("on_serve_page", page_cache.mark_cacheable_pages)
 
 
 # After Wagtail's own endpoints (order), which these replace.

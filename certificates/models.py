@@ -395,6 +395,11 @@ class CertificateBatch(models.Model):
     issued = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    # Task workers share a batch in parts (certificates.services.issue_batch_part): how many,
+    # and what each part has done so far, by its number. A part run again overwrites its
+    # own entry, so the counts above stay exact.
+    parts = models.PositiveIntegerField(default=0)
+    progress_of_parts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-requested_at"]

@@ -419,23 +419,44 @@ def start_session_batch(session, *, by):
     return batch
 
 
+def batch_part_size():
+    """Certificates per task (``CERTIFICATE_BATCH_PART_SIZE``, 25): the task workers share a
+    session's batch part by part, so two workers use two cores."""
+    return max(1, int(getattr(settings, "CERTIFICATE_BATCH_PART_SIZE", 25)))
+
+
 @task()
 def issue_session_certificates(batch_id):
-    """Work through a batch: each certificate in its own transaction, progress kept as it goes."""
-    batch = CertificateBatch.objects.select_related("session", "requested_by").get(pk=batch_id)
+    """Plan a batch: the enrolments awaiting a certificate, queued in parts for the workers."""
+    batch = CertificateBatch.objects.select_related("session").get(pk=batch_id)
     enrolments = list(
         awaiting_certificate(batch.session.enrolments.all())
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    size = batch_part_size()
+    parts = [enrolments[start : start + size] for start in range(0, len(enrolments), size)]
     CertificateBatch.objects.filter(pk=batch.pk).update(
-        total=len(enrolments), started_at=timezone.now()
+        total=len(enrolments),
+        parts=len(parts),
+        started_at=timezone.now(),
+        finished_at=None if parts else timezone.now(),
     )
+    for number, part in enumerate(parts):
+        issue_batch_part.enqueue(batch.pk, number, part)
+
+
+@task()
+def issue_batch_part(batch_id, number, enrolment_ids):
+    """Issue one part of a batch, each certificate in its own transaction, progress kept as
+    it goes. Idempotent: run twice (a worker lost, the task retried), a part issues no
+    certificate twice (``issue_certificate`` returns the one there is) and counts once."""
+    requested_by = CertificateBatch.objects.get(pk=batch_id).requested_by
     issued, errors = 0, []
     try:
-        for enrolment_id in enrolments:
+        for enrolment_id in enrolment_ids:
             try:
-                issue_certificate(Enrolment(pk=enrolment_id), by=batch.requested_by)
+                issue_certificate(Enrolment(pk=enrolment_id), by=requested_by)
             except (CertificateRefused, RenderError) as error:
                 errors.append({"enrolment": enrolment_id, "error": str(error)})
             except Exception:
@@ -445,12 +466,26 @@ def issue_session_certificates(batch_id):
                 errors.append({"enrolment": enrolment_id, "error": _("An unexpected error.")})
             else:
                 issued += 1
-            CertificateBatch.objects.filter(pk=batch.pk).update(issued=issued, failed=len(errors))
+            _record_part(batch_id, number, issued, errors, done=False)
     finally:
-        # Whatever happened, the batch ends: its page stops waiting and allows a new one.
-        CertificateBatch.objects.filter(pk=batch.pk).update(
-            errors=errors, finished_at=timezone.now()
-        )
+        # Whatever happened, the part ends: once every part has, the batch page stops
+        # waiting and allows a new one.
+        _record_part(batch_id, number, issued, errors, done=True)
+
+
+@transaction.atomic
+def _record_part(batch_id, number, issued, errors, *, done):
+    """A part's progress, and the batch's counts summed over its parts (row locked: the
+    parts of a batch finish on several workers at once)."""
+    batch = CertificateBatch.objects.select_for_update().get(pk=batch_id)
+    batch.progress_of_parts[str(number)] = {"issued": issued, "errors": errors, "done": done}
+    parts = [batch.progress_of_parts[key] for key in sorted(batch.progress_of_parts, key=int)]
+    batch.issued = sum(part["issued"] for part in parts)
+    batch.errors = [error for part in parts for error in part["errors"]]
+    batch.failed = len(batch.errors)
+    if len(parts) == batch.parts and all(part["done"] for part in parts):
+        batch.finished_at = batch.finished_at or timezone.now()
+    batch.save(update_fields=["progress_of_parts", "issued", "errors", "failed", "finished_at"])
 
 
 @task()

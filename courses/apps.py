@@ -11,3 +11,15 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
     # Its public pages are mounted by the site's include("academy.urls").
     academy_public_urls = True
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from academy.page_cache import invalidate_on_change
+
+        # Sessions, their places left (enrolments) and themes are on the public pages
+        # cached for visitors: a change drops them (academy.page_cache).
+        for name in ("Session", "Enrolment", "Theme"):
+            model = self.get_model(name)
+            post_save.connect(invalidate_on_change, sender=model, dispatch_uid=f"cache_{name}")
+            post_delete.connect(invalidate_on_change, sender=model, dispatch_uid=f"uncache_{name}")

@@ -4,6 +4,7 @@ import re
 
 from django.shortcuts import render
 
+from academy.page_cache import cache_for_visitors
 from courses.catalogue_forms import CatalogueFilterForm
 from courses.models import (
     CoursePage,
@@ -13,6 +14,7 @@ from courses.models import (
 )
 
 
+@cache_for_visitors
 def catalogue(request):
     """The public catalogue: every live course of the network, filtered and searched."""
     form = CatalogueFilterForm(request.GET or None)

@@ -50,7 +50,7 @@ def enrolment_for(officer, course):
         Enrolment.objects.for_officer(officer)
         .active()
         .filter(session__course__translation_key=course.translation_key)
-        .select_related("session")
+        .select_related("session__course")
         .order_by("-session__starts_on", "-pk")
     )
     approved = [e for e in enrolments if e.is_approved]

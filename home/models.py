@@ -12,6 +12,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from academy.models import AcademyPage
+from academy.routing import DirectRoutingMixin
 from courses.models import CoursePage, Session, attach_academies
 
 LOGO_FILTER = "fill-96x96"
@@ -102,7 +103,7 @@ class User(AbstractUser):
         return self.first_name or self.get_full_name()
 
 
-class HomePage(Page):
+class HomePage(DirectRoutingMixin, Page):
     """The EU-POLNET network: introduces the network and lists its host-city academies."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])

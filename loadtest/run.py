@@ -10,6 +10,13 @@
 4. Print, and write to ``loadtest/results/latest.md``, requests per second, p50/p95/p99
    and errors per endpoint, and every rule of ``loadtest/invariants.py``.
 
+``LOAD_MODE=capacity`` runs ``loadtest/capacity.py`` instead: officers arriving at
+``LOAD_RATE`` a second with 20-40 s of think time, up to ``LOAD_USERS``, stopped at the
+knee, with the quiz-start spike; the curve goes to ``loadtest/results/capacity.md`` and
+``capacity.svg``. ``LOAD_SERVERS=2`` serves the site from two gunicorn instances behind
+nginx (Debian's), sharing PostgreSQL, Redis (cache, sessions, limits), the task queue and
+the media and private files: the report counts the requests each one served.
+
 The servers are stopped whatever happens. Exits 1 if a rule is broken or nothing ran.
 """
 
@@ -25,6 +32,7 @@ import socket
 import subprocess
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,7 +41,7 @@ import django
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 WORK = ROOT / "var" / "loadtest"
-RESULTS = ROOT / "loadtest" / "results" / "latest.md"
+RESULTS_DIR = ROOT / "loadtest" / "results"
 
 DATABASE_URL = os.environ.get(
     "POSTGRES_LOAD_URL", "postgres://postgres@127.0.0.1:5432/academy_load"
@@ -43,6 +51,12 @@ USERS = int(os.environ.get("LOAD_USERS", "40"))
 RATE = os.environ.get("LOAD_RATE", "10")
 DURATION = os.environ.get("LOAD_TIME", "60s")
 WORKERS = int(os.environ.get("LOAD_WORKERS", "3"))
+MODE = os.environ.get("LOAD_MODE", "journey")
+SERVERS = int(os.environ.get("LOAD_SERVERS", "1"))
+TASK_WORKERS = int(os.environ.get("LOAD_TASK_WORKERS", "2"))
+# Cache, sessions and limits of every app server (a throwaway database number: flushed).
+REDIS_URL = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/0")
+CONTROL_SOCKET = int(metadata.version("gunicorn").split(".")[0]) >= 27
 PORT = int(os.environ.get("LOAD_PORT", "0"))  # 0: any free port
 RACED_SESSIONS = 3  # sessions every officer asks a place in, all at once
 # Production queues background work for a worker on Django 5.2 only (see its settings).
@@ -57,8 +71,8 @@ def server_environment():
         "DATABASE_CONN_MAX_AGE": "60",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # The limits per visitor shared by the gunicorn workers, in PostgreSQL.
-        "DATABASE_CACHE": "true",
+        # Cache, sessions and limits per visitor shared by every gunicorn worker and server.
+        "REDIS_URL": REDIS_URL,
         # Plain HTTP on the loopback, no TLS proxy in front.
         "SECURE_SSL_REDIRECT": "false",
         "BEHIND_TLS_PROXY": "false",
@@ -107,6 +121,9 @@ def prepare():
     started = time.perf_counter()
     say(f"Database {urlsplit(DATABASE_URL).path.lstrip('/')}: recreating and migrating…")
     recreate_database()
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
     manage("migrate", "--noinput", "-v", "0")
     manage("createcachetable", "-v", "0")
     manage("collectstatic", "--noinput", "-v", "0")
@@ -175,7 +192,8 @@ def write_plan(path):
     from home.demo.scale import scale_officers
 
     officers = []
-    for officer in scale_officers().order_by("email")[: max(1, USERS // 2)]:
+    wanted = USERS if MODE == "capacity" else max(1, USERS // 2)
+    for officer in scale_officers().order_by("email")[:wanted]:
         seat = Enrolment.objects.select_related("session__course").get(
             officer=officer, state=Enrolment.State.APPROVED
         )
@@ -215,16 +233,18 @@ def run_locust(port):
         "LOAD_PLAN": str(WORK / "plan.json"),
         "LOAD_SAVED_ANSWERS": str(WORK / "saved_answers.jsonl"),
         "LOAD_OUTCOMES": str(WORK / "outcomes.json"),
+        "LOAD_CURVE": str(WORK / "curve.json"),
     }
+    if MODE == "capacity":  # the shape of loadtest/capacity.py sets users and rate
+        locustfile, users = "capacity.py", []
+    else:
+        locustfile, users = "locustfile.py", ["--users", str(USERS), "--spawn-rate", RATE]
     command = [
         str(BIN / "locust"),
         "-f",
-        str(ROOT / "loadtest" / "locustfile.py"),
+        str(ROOT / "loadtest" / locustfile),
         "--headless",
-        "--users",
-        str(USERS),
-        "--spawn-rate",
-        RATE,
+        *users,
         "--run-time",
         DURATION,
         # Users finish the journey step they are in: replies they wait for are counted.
@@ -236,7 +256,10 @@ def run_locust(port):
         str(WORK / "locust"),
         "--only-summary",
     ]
-    say(f"Locust: {USERS} users (two tabs per officer), {RATE}/s, for {DURATION}…")
+    if MODE == "capacity":
+        say(f"Locust, capacity: up to {USERS} officers at {RATE}/s, at most {DURATION}…")
+    else:
+        say(f"Locust: {USERS} users (two tabs per officer), {RATE}/s, for {DURATION}…")
     with open(WORK / "locust.log", "w") as log:
         output = {"stdout": log, "stderr": subprocess.STDOUT}
         subprocess.run(command, cwd=ROOT, env=environment, **output)  # noqa: S603 - locust
@@ -325,12 +348,19 @@ def report(rows, outcomes, figures, invariants, timings):
         "",
         f"{datetime.datetime.now():%Y-%m-%d %H:%M}, this machine: "
         f"{os.cpu_count()} cores (load average {timings['load']:.1f} before the run: other "
-        f"work shares them), Python {platform.python_version()}, PostgreSQL, gunicorn "
-        f"{WORKERS} sync workers + 1 task worker, locust on the same machine.",
+        f"work shares them), Python {platform.python_version()}, PostgreSQL, Redis, "
+        f"{SERVERS} × gunicorn {WORKERS} sync workers"
+        f"{' behind nginx' if SERVERS > 1 else ''} + {TASK_WORKERS} task workers, locust on "
+        "the same machine.",
         "",
         f"Scale {SCALE} (`seed_demo --scale {SCALE}`, seeded in {timings['seed']:.0f} s "
-        f"with migrations), {USERS} users (two tabs per officer) started at {RATE}/s, "
-        f"for {DURATION}.",
+        + (
+            f"with migrations), up to {USERS} officers (one tab each, 20-40 s between clicks) "
+            f"arriving at {RATE}/s, for at most {DURATION}."
+            if MODE == "capacity"
+            else f"with migrations), {USERS} users (two tabs per officer) started at "
+            f"{RATE}/s, for {DURATION}."
+        ),
         "",
         "| endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -375,10 +405,48 @@ def saved_answers():
     ]
 
 
-def serve_and_load():
-    """gunicorn and the task worker up, the load, the worker's queue emptied; both stopped."""
-    port = PORT or free_port()
-    gunicorn = [
+NGINX = """daemon off;
+worker_processes 1;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log warn;
+events {{ worker_connections 8192; }}
+http {{
+    access_log off;
+    client_body_temp_path {work}/nginx-tmp/body;
+    proxy_temp_path {work}/nginx-tmp/proxy;
+    fastcgi_temp_path {work}/nginx-tmp/fastcgi;
+    uwsgi_temp_path {work}/nginx-tmp/uwsgi;
+    scgi_temp_path {work}/nginx-tmp/scgi;
+    upstream academy {{
+{servers}
+        keepalive 64;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://academy;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        }}
+    }}
+}}
+"""
+
+
+def nginx_in_front(port, upstream):
+    """Debian's nginx, as this user, balancing over the app servers (round robin)."""
+    (WORK / "nginx-tmp").mkdir(exist_ok=True)
+    servers = "\n".join(f"        server 127.0.0.1:{server};" for server in upstream)
+    config = WORK / "nginx.conf"
+    config.write_text(NGINX.format(work=WORK, servers=servers, port=port))
+    nginx = os.environ.get("NGINX", "/usr/sbin/nginx")
+    return [nginx, "-p", str(WORK), "-c", str(config), "-e", str(WORK / "nginx-error.log")]
+
+
+def gunicorn(port, number):
+    return [
         str(BIN / "gunicorn"),
         "config.wsgi",
         "--workers",
@@ -387,28 +455,64 @@ def serve_and_load():
         f"127.0.0.1:{port}",
         "--timeout",
         "60",
+        "--access-logfile",
+        str(WORK / f"access-{number}.log"),
+        # gunicorn 27's control socket: one per instance (the default path is shared).
+        *(["--control-socket", str(WORK / f"gunicorn-{number}.ctl")] if CONTROL_SOCKET else []),
     ]
-    server = worker = None
+
+
+def served_by_each():
+    """Requests each app server answered, from its access log."""
+    return {
+        f"app server {number}": sum(1 for _line in open(WORK / f"access-{number}.log"))
+        for number in range(1, SERVERS + 1)
+        if (WORK / f"access-{number}.log").exists()
+    }
+
+
+def serve_and_load():
+    """gunicorn (one or more, nginx in front of several) and the task workers up, the
+    load, the workers' queue emptied; everything stopped."""
+    port = PORT or free_port()
+    ports = [free_port() for _server in range(SERVERS)] if SERVERS > 1 else [port]
+    processes = []
     with open(WORK / "gunicorn.log", "w") as server_log, open(WORK / "worker.log", "w") as log:
         try:
-            server = start(gunicorn, server_log)
+            servers = [
+                start(gunicorn(app_port, number), server_log)
+                for number, app_port in enumerate(ports, 1)
+            ]
+            processes += [(server, "gunicorn") for server in servers]
+            if SERVERS > 1:
+                processes.append((start(nginx_in_front(port, ports), server_log), "nginx"))
             if QUEUED:
-                worker = start([sys.executable, "manage.py", "db_worker", "--interval", "1"], log)
-            wait_until_serving(port, server)
-            say(f"Serving on http://127.0.0.1:{port}/ (gunicorn {server.pid}, {WORKERS} workers)")
+                for _worker in range(TASK_WORKERS):
+                    command = [sys.executable, "manage.py", "db_worker", "--interval", "1"]
+                    processes.append((start(command, log), "the task worker"))
+            for server in servers:
+                wait_until_serving(ports[servers.index(server)], server)
+            wait_until_serving(port, servers[0])
+            say(f"Serving on http://127.0.0.1:{port}/ ({SERVERS} × gunicorn, {WORKERS} workers)")
             run_locust(port)
             left = wait_for_background_work()
             if left:
                 say(f"{left} background tasks still waiting after 60 s")
         finally:
-            stop(server, "gunicorn")
-            stop(worker, "the task worker")
+            for process, name in processes:
+                stop(process, name)
     say("Servers stopped. Checking the records…")
 
 
 def main():
     WORK.mkdir(parents=True, exist_ok=True)
-    for previous in [*WORK.glob("locust*"), WORK / "saved_answers.jsonl", WORK / "outcomes.json"]:
+    for previous in [
+        *WORK.glob("locust*"),
+        *WORK.glob("access-*.log"),
+        WORK / "saved_answers.jsonl",
+        WORK / "outcomes.json",
+        WORK / "curve.json",
+    ]:
         previous.unlink(missing_ok=True)
     timings = {"seed": prepare()}
     os.environ.update(ENVIRONMENT)
@@ -428,10 +532,32 @@ def main():
         answer.sequence is not None for answer in told
     )
     text = report(rows, outcomes, records_figures(races, before), invariants, timings)
-    RESULTS.write_text(text)
+    name = "capacity" if MODE == "capacity" else "latest"
+    name += f"-{SERVERS}-servers" if SERVERS > 1 else ""
+    results = RESULTS_DIR / f"{name}.md"
+    if SERVERS > 1:
+        served = served_by_each()
+        text += "\nRequests answered by each app server (gunicorn access logs):\n\n"
+        text += "".join(f"- {server}: {count:,}\n" for server, count in served.items())
+    if MODE == "capacity":
+        from loadtest import curve
+
+        data = read_json("curve.json", {"rows": [], "knee": None})
+        knee_ms = int(os.environ.get("LOAD_KNEE_MS", "1000"))
+        text = (
+            text.replace("# Load test: latest run", "# Load test: capacity", 1)
+            + "\n## The curve\n\nEvery row: the last "
+            + os.environ.get("LOAD_STEP", "30")
+            + " s (spike requests apart in their own columns).\n\n"
+            + curve.markdown(data, knee_ms)
+            + f"\n![capacity curve]({name}.svg)\n"
+        )
+        title = f"Capacity, {SERVERS} app server(s), {os.cpu_count()} cores shared with locust"
+        (RESULTS_DIR / f"{name}.svg").write_text(curve.svg(data, knee_ms, title))
+    results.write_text(text)
     say("")
     say(text)
-    say(f"Written to {RESULTS.relative_to(ROOT)}; logs in {WORK.relative_to(ROOT)}/")
+    say(f"Written to {results.relative_to(ROOT)}; logs in {WORK.relative_to(ROOT)}/")
     total = next((row for row in rows if row["endpoint"] == "**total**"), None)
     if total is None or total["requests"] == 0:
         sys.exit("The load test made no request.")

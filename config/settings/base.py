@@ -71,6 +71,8 @@ MIDDLEWARE = [
     # The academy answers a few of Wagtail's admin views in its place (academy.admin_overrides).
     "academy.admin_overrides.AdminOverridesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Public pages for visitors not signed in, from the cache (academy.page_cache).
+    "academy.page_cache.AnonymousPageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into our own page.
     "axes.middleware.AxesMiddleware",
@@ -81,8 +83,9 @@ MIDDLEWARE = [
 # 15 minutes; the public and the admin sign-in pages both go through it.
 # Axes' backend refuses a locked-out pair and otherwise passes (it is first, so sessions
 # started without naming a backend load users through it); Django's checks the password.
+# Axes' backend, with permissions read in one query (home/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesBackend",
+    "home.backends.AccountBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "5"))
@@ -306,3 +309,13 @@ SESSION_MAX_DAYS = int(os.environ.get("SESSION_MAX_DAYS", "366"))
 # Background work (bulk certificates, emails) runs in the request by default; production
 # queues it in the database for `manage.py db_worker` (see production.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Sign-in sessions read from the cache (Redis in production), written through to the
+# database: a signed-in page does not query the session table.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Public pages (catalogue, academies, courses) for visitors not signed in are served from
+# the default cache for this long (academy.page_cache; 0 turns it off). Every change of a
+# page, a session or its places drops them at once: the time only bounds what the clock
+# changes (an enrolment window that closes).
+ACADEMY_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))

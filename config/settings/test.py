@@ -16,3 +16,6 @@ PRIVATE_STORAGE_ROOT = Path(tempfile.mkdtemp(prefix="academy-test-private-"))
 STORAGES = {**STORAGES, "private": private_storage(PRIVATE_STORAGE_ROOT)}  # noqa: F405
 CERTIFICATE_KEY_DIR = Path(tempfile.mkdtemp(prefix="academy-test-issuer-keys-"))
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Tests change pages inside a transaction that never commits: the page cache is dropped on
+# commit, so it is off here and turned on by its own tests (tests/academy/test_page_cache.py).
+ACADEMY_PAGE_CACHE_SECONDS = 0

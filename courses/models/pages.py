@@ -3,7 +3,7 @@
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -17,11 +17,12 @@ from wagtail.admin.panels import (
 )
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import Orderable, Page, PageManager, PageViewRestriction
 from wagtail.search import index
 
 from academy.media import CityMediaPageForm
 from academy.models import AcademyContentQuerySet, AcademyPage
+from academy.routing import DirectRoutingMixin
 
 from ..blocks import CourseContentBlock
 from ..forms import AssessmentPageForm
@@ -88,7 +89,7 @@ def attach_academies(pages):
 CoursePageManager = PageManager.from_queryset(CoursePageQuerySet)
 
 
-class CoursePage(Page):
+class CoursePage(DirectRoutingMixin, Page):
     """A course of an academy: what it is about, for whom, and when it counts as completed."""
 
     class Level(models.TextChoices):
@@ -154,6 +155,8 @@ class CoursePage(Page):
 
     objects = CoursePageManager()
     base_form_class = CityMediaPageForm
+    # The same for every visitor not signed in: served from the cache (academy.page_cache).
+    cache_for_visitors = True
 
     parent_page_types = ["academy.AcademyPage"]
     subpage_types = ["courses.ModulePage", "courses.AssessmentPage"]
@@ -217,22 +220,24 @@ class CoursePage(Page):
         return context
 
 
-def learning_context(user, course, modules, current=None):
+def learning_context(user, course, modules, current=None, enrolment=None):
     """What a course or module page shows an officer: enrolment, progress, next step.
 
-    Visiting a module starts it (and times it) for an enrolled officer.
+    Visiting a module starts it (and times it) for an enrolled officer. ``enrolment``:
+    the officer's, when the caller already looked it up (``enrolment_for``).
     """
     # Services build on these models; they are imported when a page is served.
     from courses.queries import course_progress, enrolment_for
     from courses.services import record_visit
 
-    enrolment = enrolment_for(user, course)
+    if enrolment is None:
+        enrolment = enrolment_for(user, course)
     if enrolment is None:
         return {"enrolment": None, "progress": None, "step": None, "locked": False}
     progress = course_progress(enrolment, modules)
     step = progress.step_for(current) if current else None
     if step and not step.locked:
-        step.progress = record_visit(enrolment, current)
+        step.progress = record_visit(enrolment, current, step.progress)
     return {
         "enrolment": enrolment,
         "progress": progress,
@@ -241,7 +246,7 @@ def learning_context(user, course, modules, current=None):
     }
 
 
-class ModulePage(Page):
+class ModulePage(DirectRoutingMixin, Page):
     """One module of a course: content blocks an officer works through."""
 
     body = StreamField(CourseContentBlock(), verbose_name=_("content"), blank=True)
@@ -268,19 +273,39 @@ class ModulePage(Page):
         verbose_name_plural = _("modules")
 
     def get_context(self, request, *args, **kwargs):
+        from courses.queries import enrolment_for
+
         context = super().get_context(request, *args, **kwargs)
-        course = context["course"] = self.get_parent().specific
-        siblings = list(ModulePage.objects.sibling_of(self).live().public().defer_streamfields())
+        parent = self.get_parent()
+        enrolment = enrolment_for(request.user, parent)
+        # The enrolment's course is this module's course (read with it) unless the officer
+        # follows the course in another language.
+        if enrolment is not None and enrolment.session.course_id == parent.pk:
+            course = enrolment.session.course
+        else:
+            course = parent.specific
+        context["course"] = course
+        # The module served passed its ancestors' view restrictions: only a sibling's own
+        # restriction hides it (in the same query, where ``public()`` would add one).
+        restricted = PageViewRestriction.objects.filter(page=OuterRef("pk"))
+        siblings = list(
+            ModulePage.objects.sibling_of(self)
+            .live()
+            .exclude(Exists(restricted))
+            .defer_streamfields()
+        )
         later = [module for module in siblings if module.path > self.path]
         earlier = [module for module in siblings if module.path < self.path]
         context["previous_module"] = earlier[-1] if earlier else None
         context["next_module"] = later[0] if later else None
-        learning = learning_context(request.user, course, siblings, current=self)
+        learning = learning_context(request.user, course, siblings, self, enrolment)
         context.update(learning)
-        # Officers follow modules within a session; staff and previews see everything.
-        context["can_read"] = getattr(request, "is_preview", False) or (
-            request.user.has_perm("wagtailadmin.access_admin")
+        # Officers follow modules within a session; staff and previews see everything
+        # (an enrolled officer's permissions are not looked up).
+        context["can_read"] = (
+            getattr(request, "is_preview", False)
             or (learning["enrolment"] is not None and not learning["locked"])
+            or request.user.has_perm("wagtailadmin.access_admin")
         )
         if not context["can_read"]:
             context["sessions"] = Session.objects.for_listing().filter(
@@ -289,7 +314,7 @@ class ModulePage(Page):
         return context
 
 
-class AssessmentPage(Page):
+class AssessmentPage(DirectRoutingMixin, Page):
     """An assessment of a course: its rules, and the questions officers answer."""
 
     class GradingMethod(models.TextChoices):

@@ -80,8 +80,7 @@ def _draw_questions(assessment):
 
 
 def _course_enrolment(officer, assessment):
-    course = assessment.get_parent().specific
-    enrolment = enrolment_for(officer, course)
+    enrolment = enrolment_for(officer, assessment.get_parent())  # by its translation key
     if enrolment is None or not enrolment.is_approved:
         raise AttemptRefused(
             _("Assessments are open to officers with a place in a session of this course.")
@@ -92,13 +91,19 @@ def _course_enrolment(officer, assessment):
 @transaction.atomic
 def start_attempt(officer, assessment):
     """Start an attempt, or resume the one in progress. Race-free: the enrolment is locked
-    while attempts are counted, and the database allows one attempt in progress."""
+    while attempts are counted, and the database allows one attempt in progress.
+
+    One row lock (the enrolment's) and the same queries whatever the number of questions;
+    an attempt in progress whose time is up is locked too, and submitted."""
     enrolment = _course_enrolment(officer, assessment)
     Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     attempts = AssessmentAttempt.objects.filter(assessment=assessment, officer=officer)
-    for overdue in attempts.overdue(timezone.now(), GRACE).select_for_update():
-        _submit(overdue, automatically=True)
     current = attempts.in_progress().first()
+    if current is not None and _is_overdue(current):
+        current = _locked(current)  # its own tab may be saving or submitting it right now
+        if current.is_in_progress:
+            _submit(current, automatically=True)
+        current = None
     if current is not None:
         return current
     used = attempts.count()
@@ -182,14 +187,18 @@ def _checked(attempt, answers):
 
 
 def _store(attempt, checked):
+    """Write the answers: at most three queries whatever their number."""
     existing = {response.question: response for response in attempt.responses.all()}
+    new, changed, now = [], [], timezone.now()
     for position, (ids, text) in checked.items():
         response = existing.get(position)
         if response is None:
-            Response.objects.create(attempt=attempt, question=position, selected=ids, text=text)
+            new.append(Response(attempt=attempt, question=position, selected=ids, text=text))
         elif response.selected != ids or response.text != text:
-            response.selected, response.text = ids, text
-            response.save(update_fields=["selected", "text", "saved_at"])
+            response.selected, response.text, response.saved_at = ids, text, now
+            changed.append(response)
+    Response.objects.bulk_create(new)
+    Response.objects.bulk_update(changed, ["selected", "text", "saved_at"])
 
 
 def _differs(attempt, checked):
@@ -281,16 +290,20 @@ def _submit(attempt, *, automatically=False):
     """Grade what can be graded automatically and close the attempt (row already locked)."""
     now = timezone.now()
     responses = {response.question: response for response in attempt.responses.all()}
+    saved, new = list(responses.values()), []
     for position, question in enumerate(attempt.questions):
         response = responses.get(position)
         if response is None:
             response = responses[position] = Response(attempt=attempt, question=position)
+            new.append(response)
         if question["kind"] == Question.Kind.SHORT_TEXT:
             if not response.text:
                 response.points = Decimal(0)  # nothing written: nothing for a trainer to grade
         else:
             response.points = choice_points(question, response.selected)
-        response.save()
+    # The same queries whatever the number of questions.
+    Response.objects.bulk_create(new)
+    Response.objects.bulk_update(saved, ["points"])
     attempt.submitted_at = min(now, attempt.deadline) if automatically and attempt.deadline else now
     attempt.submitted_automatically = automatically
     _finalise(attempt, list(responses.values()))
