@@ -30,7 +30,7 @@ from .models import (
     CertificateTemplate,
     SerialCounter,
 )
-from .rendering import RenderError, render_pdf
+from .rendering import RenderError, direction, render_pdf
 from .storage import private_storage
 
 logger = logging.getLogger(__name__)
@@ -219,6 +219,9 @@ def draw(snapshot, code):
         "code": "-".join(code[i : i + 4] for i in range(0, len(code), 4)),
         "verification_url": verification_url(code),
         "verify_page": verification_url(),
+        "title_direction": direction(snapshot["title"]),
+        "name_direction": direction(snapshot["name"]),
+        "body_direction": direction(snapshot["body"]),
         "logo": _image(snapshot.get("logo_id")),
         "signatories": [
             {**signatory, "image": _signature(signatory)} for signatory in snapshot["signatories"]
