@@ -17,6 +17,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from .languages import content_languages, interface_languages
+from .printing import validate_printable_name
 from .media import CityMediaPageForm
 
 # European countries of the network's member forces (ISO 3166-1 alpha-2).
@@ -120,6 +121,7 @@ class Profile(models.Model):
         max_length=200,
         blank=True,
         help_text=_("Exactly as it must appear on your certificates."),
+        validators=[validate_printable_name],
     )
     force = models.ForeignKey(
         Force,

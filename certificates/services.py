@@ -30,7 +30,8 @@ from .models import (
     CertificateTemplate,
     SerialCounter,
 )
-from .rendering import RenderError, direction, render_pdf
+from .pdf_signing import sign_pdf
+from .rendering import RenderError, direction, render_pdf, unprintable_characters
 from .storage import private_storage
 
 logger = logging.getLogger(__name__)
@@ -253,8 +254,18 @@ def _issue(enrolment, *, by):
     language = language_of(enrolment.officer)
     with translation.override(language):
         course = session.course.localized if session.course_id else None
+    officer_name = name_on_certificates(enrolment.officer)
+    if unprintable_characters(officer_name):
+        # A name given before names were checked, or an account's own name: never boxes.
+        raise CertificateRefused(
+            _(
+                "The name “%(name)s” has characters a certificate cannot print: the officer "
+                "corrects it in their profile first."
+            )
+            % {"name": officer_name}
+        )
     snapshot = build_snapshot(
-        officer_name=name_on_certificates(enrolment.officer),
+        officer_name=officer_name,
         session=session,
         course=course,
         template=template,
@@ -262,7 +273,15 @@ def _issue(enrolment, *, by):
         serial=serial,
         issued_on=issued_on,
     )
-    pdf = draw(snapshot, code)
+    # Signed last: the stored SHA-256 is that of the file the officer downloads.
+    pdf = sign_pdf(
+        draw(snapshot, code),
+        academy_code=academy.code,
+        serial=serial,
+        code=code,
+        reason=f"{snapshot['title']} {serial}",
+        location=academy.city,
+    )
     certificate = Certificate(
         enrolment=enrolment,
         academy=academy,

@@ -15,3 +15,5 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="academy-test-media-"))
 PRIVATE_STORAGE_ROOT = Path(tempfile.mkdtemp(prefix="academy-test-private-"))
 STORAGES = {**STORAGES, "private": private_storage(PRIVATE_STORAGE_ROOT)}  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# No keys: certificates are left unsigned, except in the tests that make a PKI of their own.
+CERTIFICATE_SIGNING = {"KEY_DIR": Path(tempfile.mkdtemp(prefix="academy-test-pki-"))}
