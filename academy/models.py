@@ -17,8 +17,8 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from .languages import content_languages, interface_languages
-from .printing import validate_printable_name
 from .media import CityMediaPageForm
+from .printing import validate_printable_name
 
 # European countries of the network's member forces (ISO 3166-1 alpha-2).
 COUNTRIES = [

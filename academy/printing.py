@@ -37,8 +37,6 @@ def validate_printable_name(value):
             ),
             code="unprintable",
             params={
-                "characters": ", ".join(
-                    f"“{char}” (U+{ord(char):04X})" for char in missing[:5]
-                )
+                "characters": ", ".join(f"“{char}” (U+{ord(char):04X})" for char in missing[:5])
             },
         )

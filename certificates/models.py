@@ -183,9 +183,7 @@ class Signatory(Orderable):
         CertificateTemplate, on_delete=models.CASCADE, related_name="signatories"
     )
     name = models.CharField(_("name"), max_length=200, validators=[validate_printable_name])
-    function = models.CharField(
-        _("function"), max_length=200, validators=[validate_printable_name]
-    )
+    function = models.CharField(_("function"), max_length=200, validators=[validate_printable_name])
     signature = models.ImageField(
         _("signature image"),
         storage=private_storage,

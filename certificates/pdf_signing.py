@@ -18,15 +18,14 @@ from pathlib import Path
 
 from asn1crypto import x509
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
+from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
-from pyhanko.keys import load_cert_from_pemder
 from pyhanko.sign.general import SigningError as PyhankoSigningError
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
@@ -209,7 +208,7 @@ def verify_pdf(data: bytes, *, trust_roots=None) -> PdfVerification:
         return PdfVerification(
             Verdict.UNTRUSTED, academy_name=_subject_field(signer, "common_name")
         )
-    info = reader.trailer["/Info"] if "/Info" in reader.trailer else {}
+    info = reader.trailer.get("/Info", {})
     return PdfVerification(
         Verdict.AUTHENTIC,
         academy_code=_subject_field(signer, "organizational_unit_name"),

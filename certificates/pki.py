@@ -52,9 +52,7 @@ def make_root(key_dir, *, passphrase="", name=f"{NETWORK} network root"):
     key_dir = Path(key_dir)
     certificate_path, key_path = key_dir / ROOT_CERTIFICATE, key_dir / ROOT_KEY
     if certificate_path.is_file() and key_path.is_file():
-        key = serialization.load_pem_private_key(
-            key_path.read_bytes(), passphrase.encode() or None
-        )
+        key = serialization.load_pem_private_key(key_path.read_bytes(), passphrase.encode() or None)
         return x509.load_pem_x509_certificate(certificate_path.read_bytes()), key
     key = ec.generate_private_key(CURVE())
     subject = x509.Name(
@@ -89,9 +87,12 @@ def make_root(key_dir, *, passphrase="", name=f"{NETWORK} network root"):
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
-    _write_private(key_path, key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, _encryption(passphrase)
-    ))
+    _write_private(
+        key_path,
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, _encryption(passphrase)
+        ),
+    )
     certificate_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     return certificate, key
 

@@ -26,9 +26,7 @@ class Command(BaseCommand):
         key_dir = configured["KEY_DIR"]
         if key_dir is None:
             raise CommandError("Set CERTIFICATE_SIGNING['KEY_DIR'] first.")
-        academies = dict(
-            AcademyPage.objects.in_default_locale().values_list("code", "title")
-        )
+        academies = dict(AcademyPage.objects.in_default_locale().values_list("code", "title"))
         for given in academy:
             code, _sep, name = given.partition(":")
             academies.setdefault(code, name or code)
