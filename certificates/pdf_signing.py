@@ -208,7 +208,10 @@ def verify_pdf(data: bytes, *, trust_roots=None) -> PdfVerification:
         return PdfVerification(
             Verdict.UNTRUSTED, academy_name=_subject_field(signer, "common_name")
         )
-    info = reader.trailer.get("/Info", {})
+    try:
+        info = reader.trailer["/Info"]  # a TrailerDictionary: no get()
+    except KeyError:
+        info = {}
     return PdfVerification(
         Verdict.AUTHENTIC,
         academy_code=_subject_field(signer, "organizational_unit_name"),
