@@ -195,8 +195,9 @@ def test_verify_pdf_names_the_academy_and_the_certificate(signed_certificate):
     assert Certificate.objects.get(code=result.code) == signed_certificate
 
 
-def test_an_unsigned_pdf_and_a_file_that_is_no_pdf_are_named_as_such(lisbon, settings):
-    unsigned = issue_certificate(completed(lisbon.academy)).pdf.read()  # no key in tests
+def test_an_unsigned_pdf_and_a_file_that_is_no_pdf_are_named_as_such(lisbon, settings, tmp_path):
+    settings.CERTIFICATE_SIGNING = {"KEY_DIR": tmp_path}  # no key: left unsigned
+    unsigned = issue_certificate(completed(lisbon.academy)).pdf.read()
 
     assert verify_pdf(unsigned).verdict == Verdict.UNSIGNED
     assert verify_pdf(b"GIF89a not a certificate").verdict == Verdict.NOT_PDF
@@ -246,3 +247,22 @@ def test_an_unprintable_name_is_refused_at_issue_and_nothing_is_printed(lisbon):
     with pytest.raises(CertificateRefused, match="cannot print"):
         issue_certificate(enrolment)
     assert not Certificate.objects.filter(enrolment=enrolment).exists()
+
+
+def test_the_demo_makes_its_keys_and_its_certificates_are_signed(
+    db, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.CERTIFICATE_SIGNING = {"KEY_DIR": tmp_path / "pki"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=io.StringIO())
+
+    assert {path.name for path in (tmp_path / "pki").glob("*.p12")} == {
+        "BRU.p12",
+        "LIS.p12",
+        "MAD.p12",
+        "NCE.p12",
+    }
+    certificate = Certificate.objects.select_related("academy").first()
+    result = verify_pdf(certificate.pdf.read())
+    assert result.is_authentic and result.academy_code == certificate.academy.code
