@@ -266,3 +266,80 @@ def test_the_demo_makes_its_keys_and_its_certificates_are_signed(
     certificate = Certificate.objects.select_related("academy").first()
     result = verify_pdf(certificate.pdf.read())
     assert result.is_authentic and result.academy_code == certificate.academy.code
+
+
+@pytest.fixture
+def timestamp_authority(network_pki):
+    """A timestamp authority on this machine, certified by the network's root: pyHanko's
+    own test stamper answering RFC 3161 requests over HTTP."""
+    import datetime
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from asn1crypto import keys, tsp
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    root_certificate, root_key = make_root(network_pki, passphrase=PASSPHRASE)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # pyHanko's: RSA only
+    now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")]))
+        .issuer_name(root_certificate.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(root_key, hashes.SHA256())
+    )
+    stamper = DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)),
+        tsa_key=keys.PrivateKeyInfo.load(
+            key.private_bytes(
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        ),
+    )
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+            answer = stamper.request_tsa_response(request).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+def test_with_a_timestamp_authority_the_signature_is_timestamped_b_t(
+    settings, network_pki, timestamp_authority, lisbon
+):
+    settings.CERTIFICATE_SIGNING = {
+        "KEY_DIR": network_pki,
+        "PASSPHRASE": PASSPHRASE,
+        "TIMESTAMP_URL": timestamp_authority,
+    }
+
+    data = issue_certificate(completed(lisbon.academy)).pdf.read()
+
+    status = pyhanko_status(data, network_pki / "network-root.pem")
+    assert status.trusted and status.timestamp_validity is not None
+    assert status.timestamp_validity.intact and status.timestamp_validity.trusted
+    assert verify_pdf(data).timestamped
