@@ -30,7 +30,7 @@ from .models import (
     CertificateTemplate,
     SerialCounter,
 )
-from .pdf_signing import sign_pdf
+from .pdf_signing import sign_pdf, verify_pdf
 from .rendering import RenderError, direction, render_pdf, unprintable_characters
 from .storage import private_storage
 
@@ -469,3 +469,26 @@ def issue_session_certificates(batch_id):
 def issue_on_completion(enrolment_id):
     """Issue the certificate of an enrolment that has just completed (where the session says so)."""
     issue_certificate(Enrolment(pk=enrolment_id))
+
+
+# A certificate PDF dropped on the verification page
+
+
+def check_pdf(data):
+    """What a PDF someone holds is: ``(verify_pdf's answer, the certificate or None)``.
+
+    The certificate is found only for an authentic PDF, by the serial and code it was signed
+    with, and only when the file is the very one issued (its SHA-256): its status (valid,
+    revoked, superseded) is then what the page shows beside the signature's verdict.
+    """
+    result = verify_pdf(data)
+    if not result.is_authentic:
+        return result, None
+    certificate = (
+        Certificate.objects.filter(
+            code=result.code, serial=result.serial, sha256=hashlib.sha256(data).hexdigest()
+        )
+        .select_related("academy", "superseded_by")
+        .first()
+    )
+    return result, certificate

@@ -24,7 +24,7 @@ from certificates.pdf_signing import (
     verify_pdf,
 )
 from certificates.pki import make_academy_identity, make_root
-from certificates.services import CertificateRefused, issue_certificate
+from certificates.services import CertificateRefused, issue_certificate, revoke
 from tests.factories import UserFactory
 
 from .test_certificates import completed
@@ -343,3 +343,22 @@ def test_with_a_timestamp_authority_the_signature_is_timestamped_b_t(
     assert status.trusted and status.timestamp_validity is not None
     assert status.timestamp_validity.intact and status.timestamp_validity.trusted
     assert verify_pdf(data).timestamped
+
+
+def test_a_dropped_pdf_is_traced_to_its_certificate_and_its_status(signed_certificate):
+    from certificates.services import check_pdf
+
+    revoke(signed_certificate, by=UserFactory(is_superuser=True), reason="Issued in error")
+    result, certificate = check_pdf(signed_certificate.pdf.read())
+
+    assert result.is_authentic
+    assert certificate == signed_certificate
+    assert certificate.status == Certificate.Status.REVOKED
+
+
+def test_a_tampered_pdf_is_traced_to_no_certificate(signed_certificate):
+    from certificates.services import check_pdf
+
+    result, certificate = check_pdf(changed_byte(signed_certificate.pdf.read()))
+
+    assert result.verdict == Verdict.TAMPERED and certificate is None
