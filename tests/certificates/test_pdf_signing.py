@@ -362,3 +362,17 @@ def test_a_tampered_pdf_is_traced_to_no_certificate(signed_certificate):
     result, certificate = check_pdf(changed_byte(signed_certificate.pdf.read()))
 
     assert result.verdict == Verdict.TAMPERED and certificate is None
+
+
+def test_signing_keys_inside_the_media_folder_are_refused_by_the_checks(settings):
+    from academy.checks import check_signing_keys
+
+    settings.CERTIFICATE_SIGNING = {"KEY_DIR": settings.MEDIA_ROOT / "pki"}
+
+    assert [message.id for message in check_signing_keys(None)] == ["certificates.E003"]
+
+
+def test_the_sites_own_signing_keys_folder_passes_the_checks(settings):
+    from academy.checks import check_signing_keys
+
+    assert check_signing_keys(None) == []
