@@ -226,3 +226,22 @@ def private_storage_messages(installed_apps):
                 )
             ]
     return []
+
+
+@checks.register(checks.Tags.security)
+def check_signing_keys(app_configs, **kwargs):
+    """The academies' signing keys are not in a folder the web server publishes."""
+    if "certificates" not in _installed_app_names(settings.INSTALLED_APPS):
+        return []
+    key_dir = (getattr(settings, "CERTIFICATE_SIGNING", None) or {}).get("KEY_DIR")
+    published = [settings.MEDIA_ROOT, settings.STATIC_ROOT]
+    if key_dir and any(folder and _inside(key_dir, folder) for folder in published):
+        return [
+            checks.Error(
+                "CERTIFICATE_SIGNING['KEY_DIR'], where the academies' signing keys are, is "
+                "inside MEDIA_ROOT or STATIC_ROOT, which are served to anyone.",
+                hint="Give the keys a folder of their own, outside both and outside git.",
+                id="certificates.E003",
+            )
+        ]
+    return []

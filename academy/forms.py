@@ -9,6 +9,7 @@ from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from .languages import content_languages
 from .models import COUNTRIES, Force, Profile, profile_of
+from .printing import validate_printable_name
 
 # What the admin's user forms and account page show of the academy profile.
 ADMIN_PROFILE_FIELDS = ["full_name", "force", "participant_type", "preferred_language"]
@@ -146,7 +147,11 @@ class ImportedOfficerForm(forms.Form):
     addresses (lower case) of accounts that exist already."""
 
     email = forms.EmailField(label=_("Email address"), max_length=254)
-    full_name = forms.CharField(label=_("full name on certificates"), max_length=200)
+    full_name = forms.CharField(
+        label=_("full name on certificates"),
+        max_length=200,
+        validators=[validate_printable_name],
+    )
     first_name = forms.CharField(label=_("Given name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
     preferred_language = forms.ChoiceField(

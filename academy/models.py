@@ -19,6 +19,7 @@ from wagtail.search import index
 from .languages import content_languages, interface_languages
 from .media import CityMediaPageForm
 from .routing import DirectRoutingMixin
+from .printing import validate_printable_name
 
 # European countries of the network's member forces (ISO 3166-1 alpha-2).
 COUNTRIES = [
@@ -121,6 +122,7 @@ class Profile(models.Model):
         max_length=200,
         blank=True,
         help_text=_("Exactly as it must appear on your certificates."),
+        validators=[validate_printable_name],
     )
     force = models.ForeignKey(
         Force,

@@ -1,9 +1,11 @@
 """Certificate printing, measured side by side in one run (``make bench``).
 
-1. One certificate, median ms: our xhtml2pdf path; the same certificate drawn directly on
-   the ReportLab canvas (the floor); WeasyPrint on the same HTML (where installed).
+1. One certificate, median ms: our xhtml2pdf path; the same PDF signed (PAdES, the academy's
+   key from its PKCS#12 file); the signature alone; verifying a signed PDF (verify_pdf); the
+   same certificate drawn directly on the ReportLab canvas (the floor); WeasyPrint on the
+   same HTML (where installed).
 2. A session of 1,000 completed officers issued in the background (the batch task on the
-   immediate backend): total time and the process's peak memory.
+   immediate backend), every certificate signed: total time and the process's peak memory.
 
 Runs on a throwaway SQLite database; writes ``benchmarks/results/certificates.{json,md}``.
 Figures, not assertions: the test suite never times anything.
@@ -13,6 +15,7 @@ import datetime
 import os
 import platform
 import resource
+import secrets
 import statistics
 import sys
 import tempfile
@@ -130,11 +133,14 @@ def main():
 
 
 def run():
+    from django.conf import settings
     from django.template.loader import render_to_string
     from django.utils import translation
 
     from academy.services import onboard_city
     from certificates.models import Certificate, CertificateBatch
+    from certificates.pdf_signing import sign_pdf, verify_pdf
+    from certificates.pki import make_academy_identity
     from certificates.services import (
         build_snapshot,
         draw,
@@ -152,6 +158,11 @@ def run():
         city="Lisbon", country="PT", code="LIS", academy_name="Lisbon Municipal Police"
     )
     load_certificate_templates(read(), {"LIS": lisbon.academy})
+    # A network root and Lisbon's key, as make_demo_pki makes them: certificates are signed.
+    key_dir = tempfile.mkdtemp(prefix="bench-pki-")
+    passphrase = secrets.token_urlsafe(16)
+    settings.CERTIFICATE_SIGNING = {"KEY_DIR": key_dir, "PASSPHRASE": passphrase}
+    make_academy_identity(key_dir, code="LIS", name=lisbon.academy.title, passphrase=passphrase)
     session = make_session(
         lisbon.academy,
         capacity=SESSION_SIZE,
@@ -169,8 +180,21 @@ def run():
         issued_on=timezone.localdate(),
     )
     code = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+    unsigned = draw(snapshot, code)
+
+    def signed(pdf=None):
+        return sign_pdf(
+            pdf or draw(snapshot, code), academy_code="LIS", serial=snapshot["serial"], code=code
+        )
+
+    signed_pdf = signed()
+    if not verify_pdf(signed_pdf).is_authentic:
+        raise SystemExit("The signed certificate does not verify: nothing measured.")
     single = {
         "xhtml2pdf (ours)": median_ms(lambda: draw(snapshot, code)),
+        "xhtml2pdf + PAdES signature (ours, as issued)": median_ms(signed),
+        "PAdES signature alone": median_ms(lambda: signed(unsigned)),
+        "verify_pdf of a signed certificate": median_ms(lambda: verify_pdf(signed_pdf)),
         "ReportLab canvas (floor)": median_ms(
             lambda: canvas_certificate(snapshot, code, verification_url(code))
         ),
@@ -226,6 +250,7 @@ def run():
             "peak_memory_mb": peak_mb,
             "serials_unique": Certificate.objects.values("serial").distinct().count()
             == batch.issued,
+            "all_signed": verify_pdf(Certificate.objects.last().pdf.read()).is_authentic,
         },
     }
 
@@ -251,6 +276,7 @@ def markdown(results):
         f"| total | {session['seconds']:.1f} s ({session['per_certificate_ms']:.1f} ms each) |",
         f"| peak memory of the process | {session['peak_memory_mb']:.0f} MB |",
         f"| serials unique | {session['serials_unique']} |",
+        f"| every certificate signed (the last one verified) | {session['all_signed']} |",
         "",
     ]
     return "\n".join(lines)

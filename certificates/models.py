@@ -22,6 +22,7 @@ from wagtail.models import Orderable, PreviewableMixin
 
 from academy.languages import interface_languages
 from academy.models import AcademyPage
+from academy.printing import validate_printable_name
 from courses.models import Enrolment
 
 from .forms import SignatureInput
@@ -198,8 +199,8 @@ class Signatory(Orderable):
     template = ParentalKey(
         CertificateTemplate, on_delete=models.CASCADE, related_name="signatories"
     )
-    name = models.CharField(_("name"), max_length=200)
-    function = models.CharField(_("function"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_printable_name])
+    function = models.CharField(_("function"), max_length=200, validators=[validate_printable_name])
     signature = models.ImageField(
         _("signature image"),
         storage=private_storage,

@@ -13,9 +13,11 @@ with HTML in it prints as text.
 """
 
 import io
+import unicodedata
 from functools import cache
 from pathlib import Path
 
+import arabic_reshaper
 import xhtml2pdf.default
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -30,21 +32,44 @@ ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 ASSETS_URL = f"{settings.STATIC_URL}certificates/"
 RENDER_SECONDS = 20
 
-# DejaVu covers Latin Extended, Greek and Cyrillic: every script of the network's officers.
+# Noto covers Latin Extended, Greek and Cyrillic (Sans, Serif), Arabic (Naskh: it carries the
+# presentation forms that the joining of Arabic letters is drawn with) and Hebrew. A template
+# names a stack of families; xhtml2pdf draws each character with the first family that has it.
 FONT_FAMILIES = {
     "AcademySans": {
-        (0, 0): "DejaVuSans.ttf",
-        (1, 0): "DejaVuSans-Bold.ttf",
-        (0, 1): "DejaVuSans-Oblique.ttf",
-        (1, 1): "DejaVuSans-Bold.ttf",
+        (0, 0): "NotoSans-Regular.ttf",
+        (1, 0): "NotoSans-Bold.ttf",
+        (0, 1): "NotoSans-Italic.ttf",
+        (1, 1): "NotoSans-BoldItalic.ttf",
     },
     "AcademySerif": {
-        (0, 0): "DejaVuSerif.ttf",
-        (1, 0): "DejaVuSerif-Bold.ttf",
-        (0, 1): "DejaVuSerif.ttf",
-        (1, 1): "DejaVuSerif-Bold.ttf",
+        (0, 0): "NotoSerif-Regular.ttf",
+        (1, 0): "NotoSerif-Bold.ttf",
+        (0, 1): "NotoSerif-Regular.ttf",
+        (1, 1): "NotoSerif-Bold.ttf",
+    },
+    "AcademyArabic": {
+        (0, 0): "NotoNaskhArabic-Regular.ttf",
+        (1, 0): "NotoNaskhArabic-Bold.ttf",
+        (0, 1): "NotoNaskhArabic-Regular.ttf",
+        (1, 1): "NotoNaskhArabic-Bold.ttf",
+    },
+    "AcademySansHebrew": {
+        (0, 0): "NotoSansHebrew-Regular.ttf",
+        (1, 0): "NotoSansHebrew-Bold.ttf",
+        (0, 1): "NotoSansHebrew-Regular.ttf",
+        (1, 1): "NotoSansHebrew-Bold.ttf",
+    },
+    "AcademySerifHebrew": {
+        (0, 0): "NotoSerifHebrew-Regular.ttf",
+        (1, 0): "NotoSerifHebrew-Bold.ttf",
+        (0, 1): "NotoSerifHebrew-Regular.ttf",
+        (1, 1): "NotoSerifHebrew-Bold.ttf",
     },
 }
+# The stacks the templates print with (their CSS names them in this order).
+SANS = ("AcademySans", "AcademyArabic", "AcademySansHebrew")
+SERIF = ("AcademySerif", "AcademyArabic", "AcademySerifHebrew")
 
 
 class RenderError(Exception):
@@ -63,6 +88,48 @@ def register_fonts():
         # xhtml2pdf copies this table into each document: the family is known by name.
         xhtml2pdf.default.DEFAULT_FONT[family.lower()] = family
     return tuple(FONT_FAMILIES)
+
+
+@cache
+def _characters_of(filename):
+    """The code points a font file has a glyph for."""
+    return frozenset(TTFont(filename, ASSETS_DIR / "fonts" / filename).face.charToGlyph)
+
+
+@cache
+def _printable():
+    """What every face a name is printed in can draw, through its stack of families: the
+    certificate's bold serif, and the sans-serif of the transcript and the signatures."""
+    faces = [(SERIF, (1, 0)), (SANS, (0, 0)), (SANS, (1, 0))]
+    return frozenset.intersection(
+        *(
+            frozenset().union(*(_characters_of(FONT_FAMILIES[family][face]) for family in stack))
+            for stack, face in faces
+        )
+    )
+
+
+def unprintable_characters(text):
+    """The characters of ``text`` that the certificates' fonts cannot draw (they would print
+    as empty boxes), in the order they first come. Arabic is checked as it is drawn: joined."""
+    printable = _printable()
+    missing = []
+    for char in text + arabic_reshaper.reshape(text):
+        if ord(char) not in printable and char not in missing:
+            missing.append(char)
+    return missing
+
+
+def direction(text):
+    """``rtl`` when the first letter with a direction is written right to left (Hebrew,
+    Arabic), otherwise ``ltr``: what HTML's ``dir="auto"`` does, which xhtml2pdf does not."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in {"R", "AL"}:
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
 
 
 def resource_policy(extra_roots=()):

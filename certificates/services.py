@@ -31,7 +31,8 @@ from .models import (
     CertificateTemplate,
     SerialCounter,
 )
-from .rendering import RenderError, render_pdf
+from .pdf_signing import sign_pdf, verify_pdf
+from .rendering import RenderError, direction, render_pdf, unprintable_characters
 from .storage import private_storage
 
 logger = logging.getLogger(__name__)
@@ -220,6 +221,9 @@ def draw(snapshot, code):
         "code": "-".join(code[i : i + 4] for i in range(0, len(code), 4)),
         "verification_url": verification_url(code),
         "verify_page": verification_url(),
+        "title_direction": direction(snapshot["title"]),
+        "name_direction": direction(snapshot["name"]),
+        "body_direction": direction(snapshot["body"]),
         "logo": _image(snapshot.get("logo_id")),
         "signatories": [
             {**signatory, "image": _signature(signatory)} for signatory in snapshot["signatories"]
@@ -251,8 +255,18 @@ def _issue(enrolment, *, by):
     language = language_of(enrolment.officer)
     with translation.override(language):
         course = session.course.localized if session.course_id else None
+    officer_name = name_on_certificates(enrolment.officer)
+    if unprintable_characters(officer_name):
+        # A name given before names were checked, or an account's own name: never boxes.
+        raise CertificateRefused(
+            _(
+                "The name “%(name)s” has characters a certificate cannot print: the officer "
+                "corrects it in their profile first."
+            )
+            % {"name": officer_name}
+        )
     snapshot = build_snapshot(
-        officer_name=name_on_certificates(enrolment.officer),
+        officer_name=officer_name,
         session=session,
         course=course,
         template=template,
@@ -260,7 +274,15 @@ def _issue(enrolment, *, by):
         serial=serial,
         issued_on=issued_on,
     )
-    pdf = draw(snapshot, code)
+    # Signed last: the stored SHA-256 is that of the file the officer downloads.
+    pdf = sign_pdf(
+        draw(snapshot, code),
+        academy_code=academy.code,
+        serial=serial,
+        code=code,
+        reason=f"{snapshot['title']} {serial}",
+        location=academy.city,
+    )
     certificate = Certificate(
         enrolment=enrolment,
         academy=academy,
@@ -492,3 +514,26 @@ def _record_part(batch_id, number, issued, errors, *, done):
 def issue_on_completion(enrolment_id):
     """Issue the certificate of an enrolment that has just completed (where the session says so)."""
     issue_certificate(Enrolment(pk=enrolment_id))
+
+
+# A certificate PDF dropped on the verification page
+
+
+def check_pdf(data):
+    """What a PDF someone holds is: ``(verify_pdf's answer, the certificate or None)``.
+
+    The certificate is found only for an authentic PDF, by the serial and code it was signed
+    with, and only when the file is the very one issued (its SHA-256): its status (valid,
+    revoked, superseded) is then what the page shows beside the signature's verdict.
+    """
+    result = verify_pdf(data)
+    if not result.is_authentic:
+        return result, None
+    certificate = (
+        Certificate.objects.filter(
+            code=result.code, serial=result.serial, sha256=hashlib.sha256(data).hexdigest()
+        )
+        .select_related("academy", "superseded_by")
+        .first()
+    )
+    return result, certificate

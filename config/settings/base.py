@@ -257,6 +257,17 @@ STORAGES = {
 # "certificates.keys.EnvironmentKeySource" (README, "Trusted certificates").
 CERTIFICATE_KEY_DIR = Path(os.environ.get("CERTIFICATE_KEY_DIR", BASE_DIR / "var" / "issuer-keys"))
 CERTIFICATE_KEY_SOURCE = os.environ.get("CERTIFICATE_KEY_SOURCE", "certificates.keys.FileKeySource")
+# Signed certificate PDFs (README "Signed certificate PDFs"): each academy's key is a PKCS#12
+# file <KEY_DIR>/<code>.p12, under a passphrase from the environment; the network's root
+# certificate <KEY_DIR>/network-root.pem is what verification trusts. Outside the media and
+# the repository. B-T signatures where a timestamp authority is configured.
+CERTIFICATE_SIGNING = {
+    "KEY_DIR": Path(os.environ.get("CERTIFICATE_SIGNING_KEY_DIR", BASE_DIR / "var" / "pki")),
+    "PASSPHRASE": os.environ.get("CERTIFICATE_SIGNING_PASSPHRASE", ""),
+    "TIMESTAMP_URL": os.environ.get("CERTIFICATE_TIMESTAMP_URL", ""),
+    # Without a key an academy's certificates are refused (production) or left unsigned.
+    "REQUIRED": env_bool("CERTIFICATE_SIGNING_REQUIRED", False),
+}
 
 # Wagtail's page editor posts many fields for big courses.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

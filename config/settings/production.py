@@ -35,6 +35,12 @@ SESSION_COOKIE_HTTPONLY = True
 # Wagtail's preview views allow their own same-origin framing explicitly.
 X_FRAME_OPTIONS = "DENY"
 
+# Every certificate is signed: an academy without a key cannot issue one.
+CERTIFICATE_SIGNING = {
+    **CERTIFICATE_SIGNING,  # noqa: F405
+    "REQUIRED": env_bool("CERTIFICATE_SIGNING_REQUIRED", True),
+}
+
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},

@@ -19,3 +19,5 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Tests change pages inside a transaction that never commits: the page cache is dropped on
 # commit, so it is off here and turned on by its own tests (tests/academy/test_page_cache.py).
 ACADEMY_PAGE_CACHE_SECONDS = 0
+# No keys: certificates are left unsigned, except in the tests that make a PKI of their own.
+CERTIFICATE_SIGNING = {"KEY_DIR": Path(tempfile.mkdtemp(prefix="academy-test-pki-"))}

@@ -1,3 +1,4 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
@@ -42,6 +43,12 @@ class Command(BaseCommand):
             content = read()
         except DemoDataError as error:
             raise CommandError(f"The demo data is wrong: {error}") from None
+        # The demo's signing keys first: the certificates load_demo issues are signed.
+        call_command(
+            "make_demo_pki",
+            academy=[f"{academy['code']}:{academy['name']}" for academy in content.academies],
+            stdout=self.stdout,
+        )
         # load_demo commits on its own, so what is issued on commit (certificates) is counted.
         with override_settings(**mail_settings(UNSENT)):
             loaded = load_demo(content)
