@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from wagtail.actions.copy_page import CopyPageAction
 
 from academy import policy
+from courses import xapi
 from courses.models import Enrolment, EnrolmentRefused, ModulePage, ModuleProgress
 from courses.notifications import remind
 from courses.queries import academy_of, course_progress, required_modules
@@ -109,7 +110,17 @@ def _check_open(enrolment, module):
 @transaction.atomic
 def record_visit(enrolment, module):
     """The officer opened a module: it is started, and time counts from now."""
-    row = _progress_row(enrolment, module)
+    module = _module_of_session(enrolment, module)
+    row, created = ModuleProgress.objects.get_or_create(enrolment=enrolment, module=module)
+    if created:
+        xapi.record(
+            enrolment.officer,
+            "launched",
+            xapi.page_activity("module", module),
+            enrolment=enrolment,
+            parent=xapi.page_activity("course", enrolment.session.course),
+        )
+    row = ModuleProgress.objects.select_for_update().get(pk=row.pk)
     row.last_seen_at = timezone.now()
     row.save(update_fields=["last_seen_at"])
     return row
@@ -141,6 +152,14 @@ def complete_module(enrolment, module):
     if row.completed_at is None:
         row.completed_at = timezone.now()
         row.save(update_fields=["completed_at"])
+        xapi.record(
+            enrolment.officer,
+            "completed",
+            xapi.page_activity("module", row.module),
+            result=xapi.score_result(completion=True, duration=row.seconds_spent),
+            enrolment=enrolment,
+            parent=xapi.page_activity("course", enrolment.session.course),
+        )
     evaluate_completion(enrolment)
     return row
 
