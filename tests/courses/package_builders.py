@@ -230,6 +230,13 @@ def package_course(academy, files, *, title="SCORM course", name="package.zip"):
     """A published course whose only module plays a package made of ``files``; no
     assessment, so the package decides completion."""
     package = add_package(academy=academy, title="", uploaded=upload(files, name))
-    course = publish(academy, CoursePage(title=title, summary="Made with an authoring tool."))
+    course = publish(
+        academy,
+        CoursePage(
+            title=title,
+            summary="Made with an authoring tool.",
+            learning_objectives="<ul><li>Work with residents</li></ul>",
+        ),
+    )
     module = publish(course, ModulePage(title="The lesson", estimated_minutes=15, package=package))
     return course, module, package
