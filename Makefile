@@ -11,7 +11,8 @@ PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/academy
 MANAGE := $(PYTHON) manage.py
 
-.PHONY: venv demo serve seed screenshots test test-plugin test-postgres test-e2e test-e2e-postgres bench load lint format messages check-deploy clean
+PHONY_LRS := lrs-venv
+.PHONY: $(PHONY_LRS) venv demo serve seed screenshots test test-plugin test-postgres test-e2e test-e2e-postgres bench load lint format messages check-deploy clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -44,6 +45,15 @@ test: venv
 # (a plain auth.User) enrols, completes a course and verifies the certificate.
 test-plugin: venv
 	PY=$(PY) BUILD_PYTHON=$(PYTHON) bash tests/plugin/install_check.sh
+
+# Ralph, the LRS the xAPI tests send statements to, in its own venv (its dependencies stay
+# out of the project's); the tests make it themselves when it is missing (tests/lrs.py).
+RALPH_SPEC ?= ralph-malph[lrs,cli]==5.1.0
+.venv-lrs/bin/ralph:
+	$(PY) -m venv .venv-lrs
+	.venv-lrs/bin/pip install --quiet "$(RALPH_SPEC)" "requests>=2.31,<3"
+
+lrs-venv: .venv-lrs/bin/ralph
 
 test-postgres: venv
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
