@@ -15,6 +15,7 @@ from courses.packages import inspect_package
 from courses.services.packages import add_package
 from tests.courses.package_builders import (
     h5p_files,
+    package_course,
     scorm12_files,
     scorm2004_files,
     upload,
@@ -189,3 +190,15 @@ def test_a_trainer_sees_only_their_citys_packages(client, lisbon, madrid, madrid
 
     assert listing.status_code == 200
     assert "Lisbon lesson" not in listing.content.decode()
+
+
+def test_a_package_a_module_plays_is_not_deleted(client, lisbon, lisbon_coordinator):
+    _course, module, package = package_course(lisbon.academy, scorm12_files())
+    client.force_login(lisbon_coordinator)
+
+    response = client.post(
+        reverse("wagtailsnippets_courses_contentpackage:delete", args=[package.pk])
+    )
+
+    assert response.status_code < 500
+    assert ContentPackage.objects.filter(pk=package.pk).exists()
