@@ -58,10 +58,12 @@ lrs-venv: .venv-lrs/bin/ralph
 test-postgres: venv
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
-# axe-core (the accessibility rules) comes from npm, pinned by package-lock.json.
+# axe-core (the accessibility rules) comes from npm, pinned by package-lock.json, with the
+# players of content packages (scorm-again, h5p-standalone: vendored in courses/static, see
+# README). No install scripts: h5p-standalone's would insist on yarn, and none is needed.
 AXE := node_modules/axe-core/axe.min.js
 $(AXE): package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 # Browser journeys in headless Chromium (Debian's `chromium`; CHROMIUM=/path to use another).
