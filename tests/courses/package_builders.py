@@ -195,6 +195,25 @@ def scorm12_files(title="Community policing in practice", mastery="80", launch="
     }
 
 
+def scorm12_two_sco_files():
+    """A SCORM 1.2 package of two lessons, each its own SCO."""
+    files = scorm12_files()
+    files["imsmanifest.xml"] = (
+        files["imsmanifest.xml"]
+        .replace(
+            "</organization>",
+            '<item identifier="lesson-2" identifierref="res-2"><title>Second lesson</title>'
+            "</item></organization>",
+        )
+        .replace(
+            "</resources>",
+            '<resource identifier="res-2" type="webcontent" adlcp:scormtype="sco" '
+            'href="index.html?part=2"><file href="index.html"/></resource></resources>',
+        )
+    )
+    return files
+
+
 def scorm2004_files(title="Partnerships for prevention", mastery="0.8"):
     return {
         "imsmanifest.xml": MANIFEST_2004.format(title=title, mastery=mastery),

@@ -13,6 +13,7 @@ from tests.courses.package_builders import (
     h5p_files,
     package_course,
     scorm12_files,
+    scorm12_two_sco_files,
     scorm2004_files,
 )
 from tests.factories import UserFactory
@@ -316,3 +317,25 @@ def test_an_h5p_completed_event_with_a_score_completes_the_module(client, lisbon
     tracking = PackageTracking.objects.get(enrolment=enrolment)
     assert float(tracking.score_scaled) == 0.9
     assert ModuleProgress.objects.get(enrolment=enrolment).completed_at is not None
+
+
+def test_a_module_of_two_scos_is_done_once_both_are(client, lisbon, officer):
+    module, package, enrolment = enrolled_in_package_course(
+        officer, lisbon.academy, scorm12_two_sco_files()
+    )
+    client.force_login(officer)
+    passed = {"cmi.core.lesson_status": "passed"}
+    done = ModuleProgress.objects.filter(enrolment=enrolment, completed_at__isnull=False)
+
+    _response, first = player_config(client, module)
+    commit(client, module, first, 1, passed)
+    assert [sco["identifier"] for sco in package.scos] == ["lesson-1", "lesson-2"]
+    assert not done.exists()
+
+    response = client.get(reverse("package_player", args=[module.pk]) + "?sco=lesson-2")
+    second = json.loads(
+        response.content.decode().split('type="application/json">')[1].split("</script>")[0]
+    )
+    assert second["launchUrl"].endswith("/package/index.html?part=2")
+    commit(client, module, second, 1, passed)
+    assert done.exists()
