@@ -3,6 +3,7 @@ and H5P packages; modules choose among them."""
 
 import uuid
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
@@ -37,9 +38,14 @@ class ContentPackageForm(WagtailAdminModelForm):
         super().__init__(*args, for_user=for_user, **kwargs)
         self.inspection = None
         if for_user is not None and "academy" in self.fields:
-            self.fields["academy"].queryset = policy.academies_for(
+            academies = policy.academies_for(
                 for_user, "add", PACKAGE_TRAINER_ACTIONS
             ).in_default_locale()
+            self.fields["academy"].queryset = academies
+            # A list of the user's academies, not a page chooser browsing every city's tree.
+            self.fields["academy"].widget = forms.Select(choices=self.fields["academy"].choices)
+            if not self.instance.pk and len(academies) == 1:
+                self.initial.setdefault("academy", academies[0].pk)
         self.fields["title"].required = False
         self.fields["title"].help_text = _("Leave empty to take the package's own title.")
 

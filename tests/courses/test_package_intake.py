@@ -202,3 +202,14 @@ def test_a_package_a_module_plays_is_not_deleted(client, lisbon, lisbon_coordina
 
     assert response.status_code < 500
     assert ContentPackage.objects.filter(pk=package.pk).exists()
+
+
+def test_the_upload_form_offers_only_the_trainers_own_academy(
+    client, lisbon, madrid, madrid_trainer
+):
+    client.force_login(madrid_trainer)
+
+    form = client.get(reverse("wagtailsnippets_courses_contentpackage:add")).content.decode()
+
+    assert f'<option value="{madrid.academy.pk}" selected>' in form
+    assert "Lisbon Municipal Police" not in form
