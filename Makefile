@@ -11,7 +11,8 @@ PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/academy
 MANAGE := $(PYTHON) manage.py
 
-.PHONY: venv demo serve seed screenshots test test-plugin test-postgres test-e2e test-e2e-postgres bench load lint format messages check-deploy clean
+PHONY_LRS := lrs-venv
+.PHONY: $(PHONY_LRS) venv demo serve seed screenshots test test-plugin test-postgres test-e2e test-e2e-postgres bench load lint format messages check-deploy clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -45,13 +46,24 @@ test: venv
 test-plugin: venv
 	PY=$(PY) BUILD_PYTHON=$(PYTHON) bash tests/plugin/install_check.sh
 
+# Ralph, the LRS the xAPI tests send statements to, in its own venv (its dependencies stay
+# out of the project's); the tests make it themselves when it is missing (tests/lrs.py).
+RALPH_SPEC ?= ralph-malph[lrs,cli]==5.1.0
+.venv-lrs/bin/ralph:
+	$(PY) -m venv .venv-lrs
+	.venv-lrs/bin/pip install --quiet "$(RALPH_SPEC)" "requests>=2.31,<3"
+
+lrs-venv: .venv-lrs/bin/ralph
+
 test-postgres: venv
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
-# axe-core (the accessibility rules) comes from npm, pinned by package-lock.json.
+# axe-core (the accessibility rules) comes from npm, pinned by package-lock.json, with the
+# players of content packages (scorm-again, h5p-standalone: vendored in courses/static, see
+# README). No install scripts: h5p-standalone's would insist on yarn, and none is needed.
 AXE := node_modules/axe-core/axe.min.js
 $(AXE): package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 # Browser journeys in headless Chromium (Debian's `chromium`; CHROMIUM=/path to use another).

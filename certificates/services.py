@@ -20,6 +20,7 @@ from PIL import Image as PILImage
 
 from academy import policy
 from academy.models import AcademyPage, language_of, name_on_certificates
+from courses import xapi
 from courses.models import Enrolment, Session
 from courses.notifications import remind
 
@@ -308,6 +309,13 @@ def _issue(enrolment, *, by):
         certificate.pdf.delete(save=False)
         raise
     remind(enrolment, "certificate_issued", key=f"certificate:{serial}", serial=serial)
+    xapi.record(
+        enrolment.officer,
+        "earned",
+        xapi.activity("certificate", serial, serial),
+        enrolment=enrolment,
+        parent=xapi.page_activity("course", session.course) if session.course_id else None,
+    )
     return certificate
 
 
@@ -358,6 +366,12 @@ def revoke(certificate, *, by, reason):
     # Its bit in the published status list, in this same transaction: revoked everywhere or
     # nowhere.
     issuers.set_status_bit(certificate)
+    xapi.record(
+        certificate.enrolment.officer,
+        "revoked",
+        xapi.activity("certificate", certificate.serial, certificate.serial),
+        enrolment=certificate.enrolment,
+    )
     return certificate
 
 

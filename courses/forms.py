@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from academy import policy
 from academy.media import CityMediaPageForm
 
 CHOICE_KINDS = {"single", "multiple", "true_false"}
@@ -127,3 +128,24 @@ class CancelSessionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class ModulePageForm(CityMediaPageForm):
+    """A module plays only a package of its editor's cities (the chooser lists only those;
+    a posted id is checked against the same rule). A package already there stays."""
+
+    def clean(self):
+        from courses.models import ContentPackage  # the models import these forms
+
+        cleaned_data = super().clean()
+        package = cleaned_data.get("package")
+        if (
+            package is not None
+            and self.for_user is not None
+            and package.pk != self.initial.get("package")
+            and not policy.scope(ContentPackage.objects.all(), self.for_user, "choose")
+            .filter(pk=package.pk)
+            .exists()
+        ):
+            self.add_error("package", _("Choose a package of your own academy."))
+        return cleaned_data

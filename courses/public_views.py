@@ -29,6 +29,10 @@ def _module_and_enrolment(request, pk):
 def mark_module_done(request, pk):
     """Mark a module done (a second click changes nothing) and go on to the next one."""
     module, course, enrolment = _module_and_enrolment(request, pk)
+    if module.package_id:
+        # What the package reports decides, not a click.
+        messages.error(request, _("This module is done when you complete its package."))
+        return redirect(module.url)
     try:
         complete_module(enrolment, module)
     except EnrolmentRefused as refusal:

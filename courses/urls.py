@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import attempt_views, catalogue, public_views, session_views
+from . import attempt_views, catalogue, package_views, public_views, session_views
 
 urlpatterns = [
     path("catalogue/", catalogue.catalogue, name="catalogue"),
@@ -14,6 +14,9 @@ urlpatterns = [
     ),
     path("modules/<int:pk>/done/", public_views.mark_module_done, name="module_done"),
     path("modules/<int:pk>/heartbeat/", public_views.module_heartbeat, name="module_heartbeat"),
+    path("modules/<int:pk>/player/", package_views.player, name="package_player"),
+    path("modules/<int:pk>/package-commit/", package_views.package_commit, name="package_commit"),
+    path("modules/<int:pk>/package/<path:path>", package_views.package_file, name="package_file"),
     path("assessments/<int:pk>/start/", attempt_views.start, name="attempt_start"),
     path("attempts/<int:pk>/", attempt_views.attempt_page, name="attempt"),
     path("attempts/<int:pk>/save/", attempt_views.save, name="attempt_save"),

@@ -15,7 +15,8 @@ from .assessment_admin import (
     GradingQueueView,
     ItemAnalysisView,
 )
-from .models import CoursePage, Session, Theme
+from .models import ContentPackage, CoursePage, Session, Theme
+from .package_admin import ContentPackageViewSet, package_policy
 from .session_admin import CancelSessionView, SessionAttendanceView, SessionEnrolmentsView
 from .views import NetworkCoursesView
 
@@ -32,6 +33,8 @@ class ThemeViewSet(SnippetViewSet):
 
 
 register_snippet(ThemeViewSet)
+register_permission_policy(ContentPackage, package_policy())
+register_snippet(ContentPackageViewSet)
 register_permission_policy(Session, CitySessionPermissionPolicy(Session))
 
 

@@ -1,5 +1,6 @@
 """The learning domain: course pages, sessions and enrolment, progress and attempts."""
 
+from .packages import ContentPackage, PackageTracking, Statement
 from .pages import (
     COVER_FILTER,
     AssessmentPage,
@@ -40,6 +41,7 @@ __all__ = [
     "Attendance",
     "AttemptQuerySet",
     "Choice",
+    "ContentPackage",
     "CoursePage",
     "CoursePageQuerySet",
     "Enrolment",
@@ -49,6 +51,7 @@ __all__ = [
     "ModulePage",
     "ModuleProgress",
     "ModuleProgressQuerySet",
+    "PackageTracking",
     "PoolDraw",
     "Question",
     "Reminder",
@@ -56,6 +59,7 @@ __all__ = [
     "Session",
     "SessionDays",
     "SessionQuerySet",
+    "Statement",
     "Theme",
     "attach_academies",
     "learning_context",

@@ -25,7 +25,7 @@ from academy.models import AcademyContentQuerySet, AcademyPage
 from academy.routing import DirectRoutingMixin
 
 from ..blocks import CourseContentBlock
-from ..forms import AssessmentPageForm
+from ..forms import AssessmentPageForm, ModulePageForm
 from .records import AssessmentAttempt
 from .sessions import Enrolment, Session
 
@@ -256,14 +256,27 @@ class ModulePage(DirectRoutingMixin, Page):
     required = models.BooleanField(
         _("required"), default=True, help_text=_("Required to complete the course.")
     )
+    package = models.ForeignKey(
+        "courses.ContentPackage",
+        verbose_name=_("content package"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "A SCORM or H5P package of your academy, played in the module; it is done when "
+            "the package reports it completed (and not failed)."
+        ),
+    )
 
-    base_form_class = CityMediaPageForm
+    base_form_class = ModulePageForm
     parent_page_types = ["courses.CoursePage"]
     subpage_types = []
 
     content_panels = [
         *Page.content_panels,
         FieldRowPanel([FieldPanel("estimated_minutes"), FieldPanel("required")]),
+        FieldPanel("package"),
         FieldPanel("body"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("body")]
@@ -312,6 +325,14 @@ class ModulePage(DirectRoutingMixin, Page):
                 course__translation_key=course.translation_key
             )
         return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if self.package_id:
+            # The package's player is a frame of this site (the CSP otherwise lets frames
+            # come only from video providers).
+            response._csp_update = {"frame-src": ["'self'"]}
+        return response
 
 
 class AssessmentPage(DirectRoutingMixin, Page):

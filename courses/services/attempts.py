@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses import xapi
 from courses.models import AssessmentAttempt, Enrolment, Question, Response
 from courses.queries import enrolment_for, may_grade
 
@@ -279,6 +280,18 @@ def _finalise(attempt, responses):
     attempt.score = _quantize(sum((r.points for r in responses), Decimal(0)))
     attempt.state = AssessmentAttempt.State.GRADED
     attempt.graded_at = timezone.now()
+    xapi.record(
+        attempt.officer,
+        "passed" if attempt.passed else "failed",
+        xapi.page_activity("assessment", attempt.assessment),
+        result=xapi.score_result(
+            attempt.score / attempt.max_score if attempt.max_score else None,
+            raw=attempt.score,
+            success=attempt.passed,
+            completion=True,
+        ),
+        enrolment=attempt.enrolment,
+    )
     transaction.on_commit(lambda: _evaluate(attempt.enrolment_id))
 
 
@@ -306,6 +319,12 @@ def _submit(attempt, *, automatically=False):
     Response.objects.bulk_update(saved, ["points"])
     attempt.submitted_at = min(now, attempt.deadline) if automatically and attempt.deadline else now
     attempt.submitted_automatically = automatically
+    xapi.record(
+        attempt.officer,
+        "submitted",
+        xapi.page_activity("assessment", attempt.assessment),
+        enrolment=attempt.enrolment,
+    )
     _finalise(attempt, list(responses.values()))
     attempt.save()
     return attempt

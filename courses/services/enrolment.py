@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses import xapi
 from courses.models import Attendance, Enrolment, EnrolmentRefused, Session
 from courses.notifications import Event, notify_officer
 from courses.queries import completion_rule_met
@@ -186,6 +187,14 @@ def complete(enrolment, *, by=None):
     if not enrolment.is_approved:
         raise EnrolmentRefused(_("Only an approved enrolment can be completed."))
     enrolment.set_state(Enrolment.State.COMPLETED, by=by)
+    if enrolment.session.course_id:
+        xapi.record(
+            enrolment.officer,
+            "completed",
+            xapi.page_activity("course", enrolment.session.course),
+            result=xapi.score_result(completion=True),
+            enrolment=enrolment,
+        )
     return True
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from wagtail.actions.copy_page import CopyPageAction
 
 from academy import policy
+from courses import xapi
 from courses.models import Enrolment, EnrolmentRefused, ModulePage, ModuleProgress
 from courses.notifications import remind
 from courses.queries import academy_of, course_progress, required_modules
@@ -115,6 +116,20 @@ def record_visit(enrolment, module, row=None):
     if row is None:
         with transaction.atomic():
             row = _progress_row(enrolment, module)
+@transaction.atomic
+def record_visit(enrolment, module):
+    """The officer opened a module: it is started, and time counts from now."""
+    module = _module_of_session(enrolment, module)
+    row, created = ModuleProgress.objects.get_or_create(enrolment=enrolment, module=module)
+    if created:
+        xapi.record(
+            enrolment.officer,
+            "launched",
+            xapi.page_activity("module", module),
+            enrolment=enrolment,
+            parent=xapi.page_activity("course", enrolment.session.course),
+        )
+    row = ModuleProgress.objects.select_for_update().get(pk=row.pk)
     row.last_seen_at = timezone.now()
     ModuleProgress.objects.filter(pk=row.pk).update(last_seen_at=row.last_seen_at)
     return row
@@ -146,6 +161,14 @@ def complete_module(enrolment, module):
     if row.completed_at is None:
         row.completed_at = timezone.now()
         row.save(update_fields=["completed_at"])
+        xapi.record(
+            enrolment.officer,
+            "completed",
+            xapi.page_activity("module", row.module),
+            result=xapi.score_result(completion=True, duration=row.seconds_spent),
+            enrolment=enrolment,
+            parent=xapi.page_activity("course", enrolment.session.course),
+        )
     evaluate_completion(enrolment)
     return row
 

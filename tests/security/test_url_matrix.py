@@ -24,6 +24,7 @@ from courses.models import AssessmentPage, ModulePage
 from courses.services import complete, enrol, start_attempt, submit_attempt
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
+from tests.courses.package_builders import package_course, scorm12_files
 from tests.factories import UserFactory, signature_upload
 
 # URL names (a prefix ends with ":" or "_") whose parameters name no city's record: they
@@ -83,6 +84,14 @@ KINDS = [
     (("courses_assessment_", "attempt_start"), "assessment"),
     (("courses_grade_attempt", "attempt"), "attempt"),
     (("module_",), "module"),
+    (("package_",), "package_module"),
+    (
+        (
+            "wagtailsnippets_courses_contentpackage:",
+            "wagtailsnippetchoosers_courses_contentpackage:",
+        ),
+        "package",
+    ),
     (("wagtailimages", "wagtailadmin_api:images"), "image"),
     (("wagtaildocs", "wagtailadmin_api:documents"), "document"),
     (("wagtailadmin_pages:", "wagtailadmin_explore", "wagtailadmin_choose_page_child"), "page"),
@@ -142,6 +151,7 @@ def fill(route, name, objects):
         "code": objects["certificate"].code,
         "destination_id": objects["academy"].pk,
         "academy_code": objects["academy"].code,
+        "path": "index.html",
     }
     for parameter in parameters:
         value = values.get(parameter, objects[kind].pk)
@@ -173,7 +183,12 @@ def city_objects(city, marker):
     document = get_document_model().objects.create(
         title=f"{marker} guide", file=signature_upload(), collection=city.collection
     )
+    _package_course, package_module, package = package_course(
+        academy, scorm12_files(title=f"{marker} package"), title=f"{marker} package course"
+    )
     return {
+        "package": package,
+        "package_module": package_module,
         "academy": academy,
         "page": course,
         "module": ModulePage.objects.child_of(course).get(),
