@@ -57,8 +57,24 @@ class Force(models.Model):
     name = models.CharField(_("name"), max_length=200)
     city = models.CharField(_("city"), max_length=100)
     country = models.CharField(_("country"), max_length=2, choices=COUNTRIES)
+    requires_own_approval = models.BooleanField(
+        _("requires its own approval"),
+        default=False,
+        help_text=_(
+            "The force's training managers approve each request of its officers for a session "
+            "of another city before the host academy decides."
+        ),
+    )
+    # Set by onboarding (``onboard_force``): the force's training managers.
+    training_manager_group = models.ForeignKey(
+        Group, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
 
-    panels = [FieldPanel("name"), FieldRowPanel([FieldPanel("city"), FieldPanel("country")])]
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("city"), FieldPanel("country")]),
+        FieldPanel("requires_own_approval"),
+    ]
 
     class Meta:
         ordering = ["country", "city", "name"]

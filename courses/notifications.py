@@ -25,6 +25,11 @@ class Event(models.TextChoices):
     APPROVED = Enrolment.State.APPROVED.value, Enrolment.State.APPROVED.label
     WAITLISTED = Enrolment.State.WAITLISTED.value, Enrolment.State.WAITLISTED.label
     REJECTED = Enrolment.State.REJECTED.value, Enrolment.State.REJECTED.label
+    FORCE_REQUESTED = (
+        Enrolment.State.FORCE_REQUESTED.value,
+        Enrolment.State.FORCE_REQUESTED.label,
+    )
+    FORCE_APPROVED = Enrolment.State.FORCE_APPROVED.value, Enrolment.State.FORCE_APPROVED.label
     CANCELLED = "cancelled", gettext_lazy("Session cancelled")
     CHANGED = "changed", gettext_lazy("Session changed")
 
@@ -34,6 +39,12 @@ SUBJECTS = {
     Event.APPROVED: lambda s: _("You have a place in %(session)s") % {"session": s},
     Event.WAITLISTED: lambda s: _("You are on the waiting list for %(session)s") % {"session": s},
     Event.REJECTED: lambda s: _("Your request for %(session)s was declined") % {"session": s},
+    Event.FORCE_REQUESTED: lambda s: (
+        _("Your request for %(session)s goes to your force first") % {"session": s}
+    ),
+    Event.FORCE_APPROVED: lambda s: (
+        _("Your force approved your request for %(session)s") % {"session": s}
+    ),
     Event.CANCELLED: lambda s: _("%(session)s is cancelled") % {"session": s},
     Event.CHANGED: lambda s: _("%(session)s has changed") % {"session": s},
 }

@@ -97,4 +97,11 @@ def enrolment_message(enrolment):
             "The session is full: you are on its waiting list and will get the first place freed."
         ),
         Enrolment.State.COMPLETED: _("You have already completed this session."),
+        Enrolment.State.FORCE_REQUESTED: _(
+            "Your request is sent to your own force first: a training manager of your force "
+            "will decide on it, then the academy. We have emailed you a confirmation."
+        ),
+        Enrolment.State.FORCE_APPROVED: _(
+            "Your force has approved your request: a coordinator of the academy will decide on it."
+        ),
     }.get(enrolment.state, enrolment.get_state_display())

@@ -89,7 +89,9 @@ KINDS = [
 ]
 
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
-ROLES = ["anonymous", "officer", "trainer", "coordinator", "network_admin"]
+ROLES = ["anonymous", "officer", "trainer", "coordinator", "training_manager", "network_admin"]
+# Roles of the admin that see their own city's (or force's) records and nothing of Madrid's.
+SCOPED_STAFF = ("trainer", "coordinator", "training_manager")
 # Where a role may be told no: sent to sign in, sent away from the admin with a message,
 # refused, not found, or the method refused.
 REFUSED = {302, 403, 404, 405}
@@ -149,7 +151,7 @@ def city_objects(city, marker):
     course.title = f"{marker} draft title"
     course.save_revision()
     session = make_session(academy, course=course, capacity=10, title=f"{marker} session")
-    holder = UserFactory(full_name=f"{marker} Officer")
+    holder = UserFactory(full_name=f"{marker} Officer", force=academy.force)
     enrolment = enrol(holder, session)
     assessment = AssessmentPage.objects.child_of(course).get().specific
     attempt = start_attempt(holder, assessment)
@@ -199,6 +201,8 @@ def user_of(request, lisbon):
             "officer": UserFactory,
             "trainer": lambda: request.getfixturevalue("lisbon_trainer"),
             "coordinator": lambda: request.getfixturevalue("lisbon_coordinator"),
+            # Lisbon's force's training manager: Lisbon's officers' records, in any city.
+            "training_manager": lambda: request.getfixturevalue("lisbon_training_manager"),
             "network_admin": lambda: request.getfixturevalue("network_admin"),
         }[role]()
 
@@ -249,7 +253,7 @@ def test_no_url_shows_another_citys_records_or_fails(cities, user_of, role):
                 elif role in ("anonymous", "officer") and admin:
                     if status not in REFUSED and not name.startswith(PUBLIC_ADMIN):
                         wrong.append(f"{label}: {status} for whoever has no admin access")
-                elif city == "other" and role in ("trainer", "coordinator") and admin:
+                elif city == "other" and role in SCOPED_STAFF and admin:
                     # The site's pages show what is public (a session's title, a verified
                     # certificate's holder) to anyone: the admin must show nothing more.
                     body = b"".join(response) if response.streaming else response.content
