@@ -127,6 +127,11 @@ class Profile(models.Model):
         OFFICER = "officer", _("Police officer")
         STAFF = "staff", _("Administrative staff")
         PARTNER = "partner", _("Partner from a crime-prevention service")
+        OTHER_PARTNER = "other_partner", _("Other partner organisation")
+
+    # Participants who are not of a police force: sessions say whether they admit them,
+    # and reports count them apart.
+    PARTNER_TYPES = frozenset({ParticipantType.PARTNER, ParticipantType.OTHER_PARTNER})
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="academy_profile"
@@ -173,6 +178,10 @@ class Profile(models.Model):
 
     def __str__(self):
         return self.name_on_certificates
+
+    @property
+    def is_partner(self):
+        return self.participant_type in self.PARTNER_TYPES
 
     @property
     def name_on_certificates(self):
@@ -331,7 +340,7 @@ class AcademyPage(Page):
     # The plugin knows no site's page types: a site names where its academies may sit
     # (this network's site: under its home page); by default, under any page.
     parent_page_types = getattr(settings, "ACADEMY_PARENT_PAGE_TYPES", None)
-    subpage_types = ["courses.CoursePage", "academy.InformationPage"]
+    subpage_types = ["courses.CoursePage", "courses.PracticePage", "academy.InformationPage"]
 
     content_panels = [
         *Page.content_panels,
@@ -405,3 +414,78 @@ class InformationPage(Page):
     class Meta:
         verbose_name = _("information page")
         verbose_name_plural = _("information pages")
+
+
+class GlossaryTerm(index.Indexed, models.Model):
+    """A term of the network's shared vocabulary of policing: its definition, its
+    equivalents in the network's languages and the member forces whose cities use it.
+    Network admins keep the glossary (model permissions: no city group has them)."""
+
+    term = models.CharField(_("term (English)"), max_length=200, unique=True)
+    definition = models.TextField(_("definition"))
+    term_fr = models.CharField(_("French"), max_length=200, blank=True)
+    term_nl = models.CharField(_("Dutch"), max_length=200, blank=True)
+    term_es = models.CharField(_("Spanish"), max_length=200, blank=True)
+    term_pt = models.CharField(_("Portuguese"), max_length=200, blank=True)
+    forces = models.ManyToManyField(
+        Force,
+        verbose_name=_("used by"),
+        blank=True,
+        related_name="glossary_terms",
+        help_text=_("The member forces whose cities use the term."),
+    )
+
+    panels = [
+        FieldPanel("term"),
+        FieldPanel("definition"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("term_fr"), FieldPanel("term_nl")]),
+                FieldRowPanel([FieldPanel("term_es"), FieldPanel("term_pt")]),
+            ],
+            heading=_("Equivalents"),
+        ),
+        FieldPanel("forces"),
+    ]
+    search_fields = [
+        index.SearchField("term"),
+        index.AutocompleteField("term"),
+        index.SearchField("definition"),
+        index.SearchField("term_fr"),
+        index.SearchField("term_nl"),
+        index.SearchField("term_es"),
+        index.SearchField("term_pt"),
+    ]
+
+    # The languages of the equivalents, in the network's order.
+    LANGUAGES = ("en", "fr", "nl", "es", "pt")
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary terms")
+
+    def __str__(self):
+        return self.term
+
+    def in_language(self, code):
+        """The term in language ``code`` (the English term where none is given)."""
+        if code == "en":
+            return self.term
+        return getattr(self, f"term_{code}", "") or self.term
+
+    def equivalents(self):
+        """(language code, term) for each language the term has an equivalent in."""
+        return [
+            (code, self.term if code == "en" else getattr(self, f"term_{code}"))
+            for code in self.LANGUAGES
+            if code == "en" or getattr(self, f"term_{code}")
+        ]
+
+    def cities(self):
+        return sorted({force.city for force in self.forces.all()})
+
+    @property
+    def glossary_value(self):
+        """What the glossary block's template takes: the term as a block value."""
+        return {"term": self}

@@ -10,10 +10,11 @@ core names no app above it.
 from django.apps import apps
 from django.urls import include, path
 
-from . import profile_views
+from . import glossary_views, profile_views
 
 urlpatterns = [
     path("accounts/profile/", profile_views.profile, name="academy_profile"),
+    path("glossary/", glossary_views.glossary, name="academy_glossary"),
     *(
         path("", include(f"{config.name}.urls"))
         for config in apps.get_app_configs()

@@ -22,7 +22,12 @@ from .force_admin import (
     training_managers_only,
 )
 from .models import CoursePage, Session, Theme
-from .session_admin import CancelSessionView, SessionAttendanceView, SessionEnrolmentsView
+from .session_admin import (
+    CancelSessionView,
+    PeerReviewReportView,
+    SessionAttendanceView,
+    SessionEnrolmentsView,
+)
 from .views import NetworkCoursesView
 
 
@@ -56,6 +61,11 @@ def register_session_urls():
         ),
         path(
             "sessions/<int:pk>/cancel/", CancelSessionView.as_view(), name="academy_session_cancel"
+        ),
+        path(
+            "sessions/<int:pk>/review-report/",
+            PeerReviewReportView.as_view(),
+            name="academy_session_review_report",
         ),
     ]
 

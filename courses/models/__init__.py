@@ -13,6 +13,7 @@ from .pages import (
     attach_academies,
     learning_context,
 )
+from .practices import PeerReview, PracticePage, ReviewReport
 from .records import (
     AssessmentAttempt,
     AttemptQuerySet,
@@ -49,10 +50,13 @@ __all__ = [
     "ModulePage",
     "ModuleProgress",
     "ModuleProgressQuerySet",
+    "PeerReview",
     "PoolDraw",
+    "PracticePage",
     "Question",
     "Reminder",
     "Response",
+    "ReviewReport",
     "Session",
     "SessionDays",
     "SessionQuerySet",

@@ -143,6 +143,30 @@ class Session(models.Model):
     trainers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("trainers"), blank=True, related_name="+"
     )
+    admits_partners = models.BooleanField(
+        _("admits partners"),
+        default=True,
+        help_text=_(
+            "Staff of local crime-prevention services and other partner organisations may "
+            "enrol, besides police officers and staff."
+        ),
+    )
+    practice = models.ForeignKey(
+        "courses.PracticePage",
+        verbose_name=_("practice under review"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="peer_reviews",
+        help_text=_("For a peer review: the promising practice it examines."),
+    )
+    practices = models.ManyToManyField(
+        "courses.PracticePage",
+        verbose_name=_("practices presented"),
+        blank=True,
+        related_name="presented_in",
+        help_text=_("Promising practices taught or presented in the session."),
+    )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True, editable=False)
     # RFC 5545's SEQUENCE of the session's calendar event: raised each time its dates or
@@ -197,6 +221,8 @@ class Session(models.Model):
             and self.enrolment_closes_at < self.enrolment_opens_at
         ):
             errors["enrolment_closes_at"] = _("Enrolment cannot close before it opens.")
+        if self.kind == self.Kind.PEER_REVIEW and not self.practice_id:
+            errors["practice"] = _("Choose the practice this peer review examines.")
         if self.kind == self.Kind.COURSE and not self.course_id:
             errors["course"] = _("Choose the course this session runs.")
         if (

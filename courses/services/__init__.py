@@ -40,6 +40,7 @@ from .progress import (
     record_visit,
     remind_modules_left,
 )
+from .reviews import ReviewRefused, publish_report, save_draft, submit_review
 
 __all__ = [
     "CALENDAR_FIELDS",
@@ -47,6 +48,7 @@ __all__ = [
     "HEARTBEAT_INTERVAL",
     "NOT_EDITED",
     "AttemptRefused",
+    "ReviewRefused",
     "EnrolmentRefused",
     "StaleAnswers",
     "answers_from_form",
@@ -65,12 +67,15 @@ __all__ = [
     "grade_response",
     "mark_attendance",
     "promote_waitlist",
+    "publish_report",
     "record_heartbeat",
     "record_visit",
     "remind_modules_left",
     "save_answers",
+    "save_draft",
     "start_attempt",
     "submit_attempt",
+    "submit_review",
     "update_session",
     "withdraw",
 ]

@@ -53,6 +53,10 @@ def enrol(officer, session):
         raise EnrolmentRefused(_("Your request for this session was declined."))
     if not Session.objects.open_for_enrolment().filter(pk=session.pk).exists():
         raise EnrolmentRefused(_("Enrolment for this session is not open."))
+    if not session.admits_partners and Profile.objects.for_user(officer).is_partner:
+        raise EnrolmentRefused(
+            _("This session is for police officers and staff only: it admits no partners.")
+        )
     if needs_own_approval(officer, session):
         # Asked of the own force first; no place is held until the host accepts.
         state = Enrolment.State.FORCE_REQUESTED
