@@ -21,9 +21,7 @@ def test_two_tabs_submitting_at_once_submit_once(lisbon, monkeypatch):
 
     answers = []
 
-    errors = run_at_once(
-        lambda data: answers.append(submit_review(session, reviewer, data)), tabs
-    )
+    errors = run_at_once(lambda data: answers.append(submit_review(session, reviewer, data)), tabs)
 
     assert errors == []
     # One submission: both tabs are answered with the review the first one submitted.

@@ -20,10 +20,11 @@ from wagtail.images.tests.utils import get_test_image_file
 from certificates.models import CertificateTemplate, Signatory
 from certificates.services import issue_certificate
 from courses.models import AssessmentPage, ModulePage
-from courses.services import complete, enrol, start_attempt, submit_attempt
+from courses.services import complete, enrol, start_attempt, submit_attempt, submit_review
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
-from tests.factories import UserFactory, signature_upload
+from tests.courses.practices import build_practice, peer_review
+from tests.factories import ForceFactory, UserFactory, signature_upload
 
 # URL names (a prefix ends with ":" or "_") whose parameters name no city's record: they
 # are Wagtail's own objects under Wagtail's own permissions, or one-time tokens.
@@ -37,6 +38,8 @@ NOT_CITY_RECORDS = (
     "wagtailredirects:",
     "wagtailsnippets_courses_theme:",  # themes: one shared list
     "wagtailsnippetchoosers_courses_theme:",
+    "wagtailsnippets_academy_glossaryterm:",  # the glossary: one shared list, network admins
+    "wagtailsnippetchoosers_academy_glossaryterm:",
     "wagtailadmin_editing_sessions:",  # a user's own editing session ids
     "wagtail_bulk_action",  # ids come in the query string, each checked by its action
     "wagtailadmin_tag_model_autocomplete",
@@ -67,6 +70,8 @@ PAGE_URLS_WITH_MORE_THAN_A_PAGE = re.compile(
 
 # The kind of record each URL names, by the start of its name.
 KINDS = [
+    # A peer review of a practice (issue 21): the reviewer's pages and the host's report.
+    (("peer_review", "academy_session_review_report"), "review_session"),
     (
         ("sessions:", "academy_session_", "home_session_progress", "certificates_admin_session"),
         "session",
@@ -160,6 +165,22 @@ def city_objects(city, marker):
     done = enrol(holder, day)
     complete(done)
     done.refresh_from_db()
+    practice = build_practice(academy, title=f"{marker} practice")
+    practice.title = f"{marker} practice draft"
+    practice.save_revision()
+    review_session, (reviewer,) = peer_review(
+        city, practice, [ForceFactory()], title=f"{marker} peer review"
+    )
+    submit_review(
+        review_session,
+        reviewer,
+        {
+            "strengths": f"{marker} strengths",
+            "risks": "r",
+            "recommendations": "c",
+            "transferable": "yes",
+        },
+    )
     template = CertificateTemplate.objects.create(academy=academy, name=f"{marker} design")
     image = get_image_model().objects.create(
         title=f"{marker} picture", file=get_test_image_file(), collection=city.collection
@@ -172,6 +193,8 @@ def city_objects(city, marker):
         "page": course,
         "module": ModulePage.objects.child_of(course).get(),
         "session": session,
+        "review_session": review_session,
+        "practice": practice,
         "enrolment": enrolment,
         "assessment": assessment,
         "attempt": attempt,
