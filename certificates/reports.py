@@ -20,7 +20,7 @@ from wagtail.admin.ui.tables import Column
 from academy import policy
 from academy.charts import bar_chart
 from academy.exports import AcademyReportView
-from academy.models import AcademyPage, name_on_certificates, profile_of
+from academy.models import AcademyPage, Profile, name_on_certificates, profile_of
 from certificates.models import Certificate
 from courses.models import (
     AssessmentAttempt,
@@ -334,6 +334,7 @@ class SessionsReportView(AcademyReportView):
         "academy",
         "starts_on",
         "enrolled",
+        "partners",
         "waiting",
         "completed",
         "completion_rate",
@@ -347,6 +348,7 @@ class SessionsReportView(AcademyReportView):
         "academy": gettext_lazy("Academy"),
         "starts_on": gettext_lazy("Starts"),
         "enrolled": gettext_lazy("Officers with a place"),
+        "partners": gettext_lazy("Of whom partners"),
         "waiting": gettext_lazy("Requests waiting"),
         "completed": gettext_lazy("Completed"),
         "completion_rate": gettext_lazy("Completion rate (%)"),
@@ -366,6 +368,16 @@ class SessionsReportView(AcademyReportView):
             .select_related("academy")
             .annotate(
                 enrolled=Count("enrolments", filter=Q(enrolments__state__in=Enrolment.ACTIVE)),
+                # Crime-prevention services and other partners, counted apart (issue 21).
+                partners=Count(
+                    "enrolments",
+                    filter=Q(
+                        enrolments__state__in=Enrolment.ACTIVE,
+                        enrolments__officer__academy_profile__participant_type__in=(
+                            Profile.PARTNER_TYPES
+                        ),
+                    ),
+                ),
                 waiting=Count("enrolments", filter=Q(enrolments__state=Enrolment.State.REQUESTED)),
                 completed=Count(
                     "enrolments", filter=Q(enrolments__state=Enrolment.State.COMPLETED)

@@ -30,3 +30,20 @@ def test_officers_enrol_where_partners_are_not_admitted(lisbon):
     session = make_session(lisbon.academy, admits_partners=False)
 
     assert enrol(UserFactory(participant_type=Type.OFFICER), session).holds_place
+
+
+def test_the_sessions_report_counts_partners_apart(client, lisbon, lisbon_coordinator):
+    from django.urls import reverse
+
+    session = make_session(lisbon.academy, title="Mixed day", capacity=5)
+    enrol(UserFactory(participant_type=Type.OFFICER), session)
+    enrol(UserFactory(participant_type=Type.PARTNER), session)
+    enrol(UserFactory(participant_type=Type.OTHER_PARTNER), session)
+    client.force_login(lisbon_coordinator)
+
+    csv = b"".join(client.get(reverse("home_sessions_report") + "?export=csv")).decode()
+
+    heading, row = csv.splitlines()[:2]
+    columns = dict(zip(heading.lstrip("\ufeff").split(","), row.split(","), strict=True))
+    assert columns["Officers with a place"] == "3"
+    assert columns["Of whom partners"] == "2"
