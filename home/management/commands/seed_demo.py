@@ -6,6 +6,7 @@ from academy.models import AcademyPage
 from courses.models import CoursePage
 from home.demo.content import DemoDataError, read
 from home.demo.loader import DEMO_PASSWORD, demo_logins, load_demo
+from home.demo.network_extras import load_extras
 from home.demo.scale import OFFICER_DOMAIN, NetworkAlreadyBuilt, seed_network_at_scale
 
 # Demo officers have made-up addresses: the enrolment emails the demo causes stay unsent.
@@ -44,8 +45,13 @@ class Command(BaseCommand):
         # load_demo commits on its own, so what is issued on commit (certificates) is counted.
         with override_settings(**mail_settings(UNSENT)):
             loaded = load_demo(content)
-        if loaded.changed:
-            for what, count in loaded.added.items():
+            # Practices, peer reviews, glossary, own-force approval (issue 21).
+            try:
+                extras = load_extras()
+            except DemoDataError as error:
+                raise CommandError(f"The demo data is wrong: {error}") from None
+        if loaded.changed or any(extras.added.values()):
+            for what, count in {**loaded.added, **extras.added}.items():
                 if count:
                     self.stdout.write(f"  {count:>6,}  {what} added")
         else:
@@ -57,7 +63,7 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"Sign in with the password '{DEMO_PASSWORD}' (demo only):")
-        for email, role in demo_logins(content):
+        for email, role in [*demo_logins(content), *extras.logins]:
             self.stdout.write(f"  {email.ljust(40)} {role}")
         if scale is not None:
             self.build_at_scale(scale)
