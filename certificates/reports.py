@@ -378,7 +378,9 @@ class SessionsReportView(AcademyReportView):
                         ),
                     ),
                 ),
-                waiting=Count("enrolments", filter=Q(enrolments__state=Enrolment.State.REQUESTED)),
+                waiting=Count(
+                    "enrolments", filter=Q(enrolments__state__in=Enrolment.AWAITING_HOST)
+                ),
                 completed=Count(
                     "enrolments", filter=Q(enrolments__state=Enrolment.State.COMPLETED)
                 ),
