@@ -176,3 +176,13 @@ def test_a_reviewer_who_attended_gets_a_certificate(
         )
 
     assert Certificate.objects.filter(enrolment=enrolment).exists()
+
+
+def test_the_host_does_not_read_a_reviewers_draft(client, review_session, lisbon_coordinator):
+    session, (reviewer, *_others) = review_session
+    save_draft(session, reviewer, {"strengths": "Half-formed thought"})
+    client.force_login(lisbon_coordinator)
+
+    page = client.get(reverse("academy_session_review_report", args=[session.pk]))
+
+    assert "Half-formed thought" not in page.content.decode()
