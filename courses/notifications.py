@@ -198,6 +198,31 @@ def notify_officer(enrolment_id, event):
     )
 
 
+@task()
+def notify_training_managers(enrolment_id):
+    """Tell the training managers of the officer's force that a request awaits their
+    approval, each in their own language."""
+    enrolment = Enrolment.objects.select_related(
+        "officer__academy_profile__force__training_manager_group", "session__academy"
+    ).get(pk=enrolment_id)
+    profile = profile_of(enrolment.officer)
+    group = profile.force.training_manager_group if profile and profile.force else None
+    if group is None:
+        return
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    for manager in group.user_set.filter(is_active=True).select_related("academy_profile"):
+        send_to(
+            manager,
+            "courses/email/force_request",
+            {
+                "officer": enrolment.officer,
+                "session": enrolment.session,
+                "url": base + reverse("courses_force_requests"),
+            },
+            subject=lambda: _("A request of your force's officer awaits your approval"),
+        )
+
+
 REMINDER_SUBJECTS = {
     "session_starts": lambda s: _("%(session)s starts soon") % {"session": s},
     "modules_left": lambda s: _("Modules left in %(session)s") % {"session": s},

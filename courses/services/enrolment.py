@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from academy.models import Force, Profile
 from courses.models import Attendance, Enrolment, EnrolmentRefused, Session
-from courses.notifications import Event, notify_officer
+from courses.notifications import Event, notify_officer, notify_training_managers
 from courses.queries import completion_rule_met
 
 __all__ = ["EnrolmentRefused"]  # raised by the services, defined beside the state table
@@ -67,6 +67,8 @@ def enrol(officer, session):
     enrolment = existing or Enrolment(officer=officer, session=session)
     enrolment.set_state(state, by=officer)
     _notify(enrolment, state)
+    if state == Enrolment.State.FORCE_REQUESTED:
+        transaction.on_commit(lambda: notify_training_managers.enqueue(enrolment.pk))
     return enrolment
 
 

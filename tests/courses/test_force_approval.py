@@ -231,3 +231,20 @@ def test_officers_and_coordinators_cannot_open_the_managers_pages(client, lisbon
     # Wagtail turns the refusal into a redirect to the dashboard, with a message.
     assert client.get(reverse("courses_force_requests")).status_code in (302, 403)
     assert client.get(reverse("courses_force_records")).status_code in (302, 403)
+
+
+def test_the_training_managers_are_told_a_request_awaits_them_in_their_language(
+    lisbon, lisbon_training_manager, madrid_session, django_capture_on_commit_callbacks
+):
+    officer = UserFactory(force=lisbon.academy.force, full_name="Ana Costa")
+    lisbon_training_manager.academy_profile.preferred_language = "pt"
+    lisbon_training_manager.academy_profile.save()
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enrol(officer, madrid_session)
+
+    (message,) = [m for m in mail.outbox if m.to == [lisbon_training_manager.email]]
+    assert "Ana Costa" in message.body and "Madrid day" in message.body
+    assert "/admin/force-requests/" in message.body
+    assert "aprovação" in message.subject
