@@ -334,7 +334,6 @@ class SessionsReportView(AcademyReportView):
         "academy",
         "starts_on",
         "enrolled",
-        "partners",
         "waiting",
         "completed",
         "completion_rate",
@@ -342,13 +341,13 @@ class SessionsReportView(AcademyReportView):
         "certificates",
         "revoked",
         "reissued",
+        "partners",
     ]
     export_headings = {
         "title": gettext_lazy("Session"),
         "academy": gettext_lazy("Academy"),
         "starts_on": gettext_lazy("Starts"),
         "enrolled": gettext_lazy("Officers with a place"),
-        "partners": gettext_lazy("Of whom partners"),
         "waiting": gettext_lazy("Requests waiting"),
         "completed": gettext_lazy("Completed"),
         "completion_rate": gettext_lazy("Completion rate (%)"),
@@ -356,6 +355,8 @@ class SessionsReportView(AcademyReportView):
         "certificates": gettext_lazy("Certificates valid"),
         "revoked": gettext_lazy("Revoked"),
         "reissued": gettext_lazy("Reissued"),
+        # Crime-prevention services and other partners among those with a place (issue 21).
+        "partners": gettext_lazy("Of whom partners"),
     }
 
     @cached_property
