@@ -59,8 +59,24 @@ class Force(models.Model):
     name = models.CharField(_("name"), max_length=200)
     city = models.CharField(_("city"), max_length=100)
     country = models.CharField(_("country"), max_length=2, choices=COUNTRIES)
+    requires_own_approval = models.BooleanField(
+        _("requires its own approval"),
+        default=False,
+        help_text=_(
+            "The force's training managers approve each request of its officers for a session "
+            "of another city before the host academy decides."
+        ),
+    )
+    # Set by onboarding (``onboard_force``): the force's training managers.
+    training_manager_group = models.ForeignKey(
+        Group, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
 
-    panels = [FieldPanel("name"), FieldRowPanel([FieldPanel("city"), FieldPanel("country")])]
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("city"), FieldPanel("country")]),
+        FieldPanel("requires_own_approval"),
+    ]
 
     class Meta:
         ordering = ["country", "city", "name"]
@@ -113,6 +129,11 @@ class Profile(models.Model):
         OFFICER = "officer", _("Police officer")
         STAFF = "staff", _("Administrative staff")
         PARTNER = "partner", _("Partner from a crime-prevention service")
+        OTHER_PARTNER = "other_partner", _("Other partner organisation")
+
+    # Participants who are not of a police force: sessions say whether they admit them,
+    # and reports count them apart.
+    PARTNER_TYPES = frozenset({ParticipantType.PARTNER, ParticipantType.OTHER_PARTNER})
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="academy_profile"
@@ -160,6 +181,10 @@ class Profile(models.Model):
 
     def __str__(self):
         return self.name_on_certificates
+
+    @property
+    def is_partner(self):
+        return self.participant_type in self.PARTNER_TYPES
 
     @property
     def name_on_certificates(self):
@@ -320,7 +345,7 @@ class AcademyPage(DirectRoutingMixin, Page):
     # The plugin knows no site's page types: a site names where its academies may sit
     # (this network's site: under its home page); by default, under any page.
     parent_page_types = getattr(settings, "ACADEMY_PARENT_PAGE_TYPES", None)
-    subpage_types = ["courses.CoursePage", "academy.InformationPage"]
+    subpage_types = ["courses.CoursePage", "courses.PracticePage", "academy.InformationPage"]
 
     content_panels = [
         *Page.content_panels,
@@ -522,3 +547,76 @@ class DataAccess(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The record of who looked is append-only.")
+class GlossaryTerm(index.Indexed, models.Model):
+    """A term of the network's shared vocabulary of policing: its definition, its
+    equivalents in the network's languages and the member forces whose cities use it.
+    Network admins keep the glossary (model permissions: no city group has them)."""
+
+    term = models.CharField(_("term (English)"), max_length=200, unique=True)
+    definition = models.TextField(_("definition"))
+    term_fr = models.CharField(_("French"), max_length=200, blank=True)
+    term_nl = models.CharField(_("Dutch"), max_length=200, blank=True)
+    term_es = models.CharField(_("Spanish"), max_length=200, blank=True)
+    term_pt = models.CharField(_("Portuguese"), max_length=200, blank=True)
+    forces = models.ManyToManyField(
+        Force,
+        verbose_name=_("used by"),
+        blank=True,
+        related_name="glossary_terms",
+        help_text=_("The member forces whose cities use the term."),
+    )
+
+    panels = [
+        FieldPanel("term"),
+        FieldPanel("definition"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("term_fr"), FieldPanel("term_nl")]),
+                FieldRowPanel([FieldPanel("term_es"), FieldPanel("term_pt")]),
+            ],
+            heading=_("Equivalents"),
+        ),
+        FieldPanel("forces"),
+    ]
+    search_fields = [
+        index.SearchField("term"),
+        index.AutocompleteField("term"),
+        index.SearchField("definition"),
+        index.SearchField("term_fr"),
+        index.SearchField("term_nl"),
+        index.SearchField("term_es"),
+        index.SearchField("term_pt"),
+    ]
+
+    # The languages of the equivalents, in the network's order.
+    LANGUAGES = ("en", "fr", "nl", "es", "pt")
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary terms")
+
+    def __str__(self):
+        return self.term
+
+    def in_language(self, code):
+        """The term in language ``code`` (the English term where none is given)."""
+        if code == "en":
+            return self.term
+        return getattr(self, f"term_{code}", "") or self.term
+
+    def equivalents(self):
+        """(language code, term) for each language the term has an equivalent in."""
+        return [
+            (code, self.term if code == "en" else getattr(self, f"term_{code}"))
+            for code in self.LANGUAGES
+            if code == "en" or getattr(self, f"term_{code}")
+        ]
+
+    def cities(self):
+        return sorted({force.city for force in self.forces.all()})
+
+    @property
+    def glossary_value(self):
+        """What the glossary block's template takes: the term as a block value."""
+        return {"term": self}

@@ -12,6 +12,12 @@ Roles, per academy (a host city):
 - a **trainer** (the academy's trainer group) may do the ``TRAINER_ACTIONS`` in their city;
 - an **officer** (anyone else) acts only on their own records, in the public views.
 
+And, per member force (not per city):
+
+- a **training manager** (the force's ``training_manager_group``) decides on the requests of
+  the force's officers for sessions of other cities and sees their records across the
+  network (``scope_to_managed_forces``), and nothing of other forces' officers.
+
 A model says how it reaches its academy with a ``city_path`` attribute (a lookup, e.g.
 ``"session__academy"``; ``"academy"`` by default); pages belong to the academy they sit
 under, in any of its language versions.
@@ -25,7 +31,7 @@ from wagtail.models import Page
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import policy_registry
 
-from .models import AcademyPage
+from .models import AcademyPage, Force
 
 # What a trainer may do in their own city; every other action is a coordinator's.
 TRAINER_ACTIONS = frozenset({"view", "choose", "grade", "mark_attendance", "report"})
@@ -273,3 +279,46 @@ class CityChooserViewSetMixin:
         if not issubclass(view_class, CityChooserMixin):
             view_class = type(view_class.__name__, (CityChooserMixin, view_class), {})
         return super().construct_view(view_class, **kwargs)
+
+
+def managed_force_ids(user):
+    """Ids of the forces whose training manager ``user`` is, or ``None`` for every force
+    (a network admin); worked out once per user object."""
+    if not _signed_in(user):
+        return frozenset()
+    if user.is_superuser:
+        return None
+    cache = user.__dict__.setdefault("_academy_ids", {})
+    if "training_manager" not in cache:
+        cache["training_manager"] = frozenset(
+            Force.objects.filter(training_manager_group__in=user.groups.all()).values_list(
+                "pk", flat=True
+            )
+        )
+    return cache["training_manager"]
+
+
+def manages_a_force(user):
+    """Whether ``user`` is a training manager of some force (or a network admin)."""
+    return managed_force_ids(user) != frozenset()
+
+
+def scope_to_managed_forces(queryset, user, officer_path="officer"):
+    """``queryset`` (records of officers, reached along ``officer_path``) narrowed to the
+    officers of the forces ``user`` manages: every record for a network admin, nothing for
+    anyone else."""
+    ids = managed_force_ids(user)
+    if ids is None:
+        return queryset
+    if not ids:
+        return queryset.none()
+    return queryset.filter(**{f"{officer_path}__academy_profile__force__in": ids})
+
+
+def manages_officer_of(user, enrolment):
+    """Whether ``user`` is a training manager of the force of ``enrolment``'s officer."""
+    return (
+        scope_to_managed_forces(type(enrolment)._default_manager.all(), user)
+        .filter(pk=enrolment.pk)
+        .exists()
+    )

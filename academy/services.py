@@ -195,6 +195,51 @@ def onboard_city(*, city, country, code, academy_name, default_language="en", fo
     )
 
 
+# What a force's training managers may do: open the admin, where they see their officers'
+# requests and records only (``academy.policy.scope_to_managed_forces``).
+TRAINING_MANAGER_PERMISSIONS = ["wagtailadmin.access_admin"]
+
+
+@dataclass
+class ForceOnboarding:
+    force: Force
+    training_manager_group: Group
+    created: list = field(default_factory=list)
+
+
+def training_manager_group_name(force):
+    """The group's name, in English whatever the admin's language (a second run finds it);
+    cut to the length of a group's name."""
+    return f"{force.name} ({force.city}) training managers"[:150]
+
+
+@transaction.atomic
+def onboard_force(force, *, requires_own_approval=None):
+    """Give a member force its role of training managers (a group scoped to the force's
+    officers by the policy). Idempotent: a second run changes nothing. With
+    ``requires_own_approval`` (True or False), says whether the force approves its officers'
+    requests to other cities first."""
+    force = Force.objects.select_for_update().get(pk=force.pk)
+    created = []
+    group = force.training_manager_group
+    if group is None:
+        name = training_manager_group_name(force)
+        group, group_created = Group.objects.get_or_create(name=name)
+        if group_created:
+            created.append(_("group %(name)s") % {"name": name})
+    group.permissions.add(*(_permission(dotted) for dotted in TRAINING_MANAGER_PERMISSIONS))
+    changed = []
+    if force.training_manager_group_id != group.pk:
+        force.training_manager_group = group
+        changed.append("training_manager_group")
+    if requires_own_approval is not None and force.requires_own_approval != requires_own_approval:
+        force.requires_own_approval = requires_own_approval
+        changed.append("requires_own_approval")
+    if changed:
+        force.save(update_fields=changed)
+    return ForceOnboarding(force=force, training_manager_group=group, created=created)
+
+
 def _withdraw_wagtail_starter_rights():
     """Wagtail's starter groups grant nothing: rights come from a city's own groups only.
 

@@ -3,11 +3,12 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.users.views.users import EditView as WagtailUserEditView
+from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from .admin_access import RecordsWhoLooked
 from .forms import AcademyUserCreationForm, AcademyUserEditForm
-from .models import Force
+from .models import Force, GlossaryTerm
 
 
 class UserEditView(RecordsWhoLooked, WagtailUserEditView):
@@ -36,8 +37,19 @@ class ForceViewSet(ModelViewSet):
     icon = "group"
     menu_label = _("Forces")
     add_to_settings_menu = True
-    list_display = ["name", "city", "country"]
+    list_display = ["name", "city", "country", "requires_own_approval"]
     list_filter = ["country"]
     search_fields = ["name", "city"]
     ordering = ["country", "city", "name"]
     inspect_view_enabled = False
+
+
+class GlossaryTermViewSet(SnippetViewSet):
+    """The network glossary; network admins keep it (model permissions no city group has)."""
+
+    model = GlossaryTerm
+    icon = "help"
+    menu_label = _("Glossary")
+    add_to_settings_menu = True
+    list_display = ["term", "term_fr", "term_nl", "term_es", "term_pt"]
+    search_fields = ["term", "term_fr", "term_nl", "term_es", "term_pt", "definition"]

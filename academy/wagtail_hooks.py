@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.account import BaseSettingsPanel
+from wagtail.snippets.models import register_snippet
 
 from .admin_access import PolicyMenuItem, network_admins_only, only_for, report_paths
 from . import page_cache
@@ -13,12 +14,15 @@ from .models import AcademyPage, Profile, profile_of
 from .page_chooser import only_choosable_pages
 from .privacy_admin import AccessLogView, DecideErasureView, ErasureRequestsView, RetentionView
 from .views import OfficerImportView, OnboardCityView
-from .viewsets import ForceViewSet
+from .viewsets import ForceViewSet, GlossaryTermViewSet
 
 
 @hooks.register("register_admin_viewset")
 def register_force_viewset():
     return ForceViewSet("forces")
+
+
+register_snippet(GlossaryTermViewSet)
 
 
 hooks.register("construct_page_chooser_queryset", only_choosable_pages)

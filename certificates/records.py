@@ -22,6 +22,8 @@ UPCOMING_STATES = {
     Enrolment.State.APPROVED,
     Enrolment.State.REQUESTED,
     Enrolment.State.WAITLISTED,
+    Enrolment.State.FORCE_REQUESTED,
+    Enrolment.State.FORCE_APPROVED,
 }
 
 

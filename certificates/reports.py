@@ -21,7 +21,7 @@ from academy import policy
 from academy.admin_access import RecordsWhoLooked
 from academy.charts import bar_chart
 from academy.exports import AcademyReportView
-from academy.models import AcademyPage, name_on_certificates, profile_of
+from academy.models import AcademyPage, Profile, name_on_certificates, profile_of
 from certificates.models import Certificate
 from courses.models import (
     AssessmentAttempt,
@@ -346,6 +346,7 @@ class SessionsReportView(AcademyReportView):
         "certificates",
         "revoked",
         "reissued",
+        "partners",
     ]
     export_headings = {
         "title": gettext_lazy("Session"),
@@ -359,6 +360,8 @@ class SessionsReportView(AcademyReportView):
         "certificates": gettext_lazy("Certificates valid"),
         "revoked": gettext_lazy("Revoked"),
         "reissued": gettext_lazy("Reissued"),
+        # Crime-prevention services and other partners among those with a place (issue 21).
+        "partners": gettext_lazy("Of whom partners"),
     }
 
     @cached_property
@@ -371,7 +374,19 @@ class SessionsReportView(AcademyReportView):
             .select_related("academy")
             .annotate(
                 enrolled=Count("enrolments", filter=Q(enrolments__state__in=Enrolment.ACTIVE)),
-                waiting=Count("enrolments", filter=Q(enrolments__state=Enrolment.State.REQUESTED)),
+                # Crime-prevention services and other partners, counted apart (issue 21).
+                partners=Count(
+                    "enrolments",
+                    filter=Q(
+                        enrolments__state__in=Enrolment.ACTIVE,
+                        enrolments__officer__academy_profile__participant_type__in=(
+                            Profile.PARTNER_TYPES
+                        ),
+                    ),
+                ),
+                waiting=Count(
+                    "enrolments", filter=Q(enrolments__state__in=Enrolment.AWAITING_HOST)
+                ),
                 completed=Count(
                     "enrolments", filter=Q(enrolments__state=Enrolment.State.COMPLETED)
                 ),

@@ -117,7 +117,7 @@ class DashboardPanel(Component):
             .filter(ends_on__gte=timezone.localdate(), cancelled_at__isnull=True)
             .with_places_taken()
             .annotate(
-                waiting=Count("enrolments", filter=Q(enrolments__state=Enrolment.State.REQUESTED))
+                waiting=Count("enrolments", filter=Q(enrolments__state__in=Enrolment.AWAITING_HOST))
             )
             .select_related("academy", "course")
             .order_by("starts_on")[:DASHBOARD_SESSIONS]

@@ -8,6 +8,8 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 
+from academy.blocks import GlossaryBlock
+
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
 
 
@@ -189,3 +191,4 @@ class CourseContentBlock(blocks.StreamBlock):
     key_points = KeyPointsBlock()
     quote = QuoteBlock()
     reflection = ReflectionBlock()
+    glossary = GlossaryBlock()

@@ -111,9 +111,13 @@ class EnrolmentDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, session, **kwargs):
+    def __init__(self, *args, session=None, requests=None, **kwargs):
+        """The requests of ``session`` waiting for its academy, or the ``requests`` given
+        (those waiting for a force's training manager)."""
         super().__init__(*args, **kwargs)
-        self.fields["enrolments"].queryset = session.enrolments.requested()
+        self.fields["enrolments"].queryset = (
+            requests if requests is not None else session.enrolments.requested()
+        )
 
     def clean(self):
         data = super().clean()

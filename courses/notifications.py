@@ -25,6 +25,11 @@ class Event(models.TextChoices):
     APPROVED = Enrolment.State.APPROVED.value, Enrolment.State.APPROVED.label
     WAITLISTED = Enrolment.State.WAITLISTED.value, Enrolment.State.WAITLISTED.label
     REJECTED = Enrolment.State.REJECTED.value, Enrolment.State.REJECTED.label
+    FORCE_REQUESTED = (
+        Enrolment.State.FORCE_REQUESTED.value,
+        Enrolment.State.FORCE_REQUESTED.label,
+    )
+    FORCE_APPROVED = Enrolment.State.FORCE_APPROVED.value, Enrolment.State.FORCE_APPROVED.label
     CANCELLED = "cancelled", gettext_lazy("Session cancelled")
     CHANGED = "changed", gettext_lazy("Session changed")
 
@@ -34,6 +39,12 @@ SUBJECTS = {
     Event.APPROVED: lambda s: _("You have a place in %(session)s") % {"session": s},
     Event.WAITLISTED: lambda s: _("You are on the waiting list for %(session)s") % {"session": s},
     Event.REJECTED: lambda s: _("Your request for %(session)s was declined") % {"session": s},
+    Event.FORCE_REQUESTED: lambda s: (
+        _("Your request for %(session)s goes to your force first") % {"session": s}
+    ),
+    Event.FORCE_APPROVED: lambda s: (
+        _("Your force approved your request for %(session)s") % {"session": s}
+    ),
     Event.CANCELLED: lambda s: _("%(session)s is cancelled") % {"session": s},
     Event.CHANGED: lambda s: _("%(session)s has changed") % {"session": s},
 }
@@ -185,6 +196,31 @@ def notify_officer(enrolment_id, event):
         subject=lambda: SUBJECTS[event](session.title),
         attachments=attachments,
     )
+
+
+@task()
+def notify_training_managers(enrolment_id):
+    """Tell the training managers of the officer's force that a request awaits their
+    approval, each in their own language."""
+    enrolment = Enrolment.objects.select_related(
+        "officer__academy_profile__force__training_manager_group", "session__academy"
+    ).get(pk=enrolment_id)
+    profile = profile_of(enrolment.officer)
+    group = profile.force.training_manager_group if profile and profile.force else None
+    if group is None:
+        return
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    for manager in group.user_set.filter(is_active=True).select_related("academy_profile"):
+        send_to(
+            manager,
+            "courses/email/force_request",
+            {
+                "officer": enrolment.officer,
+                "session": enrolment.session,
+                "url": base + reverse("courses_force_requests"),
+            },
+            subject=lambda: _("A request of your force's officer awaits your approval"),
+        )
 
 
 REMINDER_SUBJECTS = {

@@ -1,5 +1,6 @@
 """Admin views of one session: enrolment decisions, the attendance register, cancelling."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,8 +15,14 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from academy import policy
 from academy.admin_access import RecordsWhoLooked
 from courses.forms import CancelSessionForm, EnrolmentDecisionForm
-from courses.models import Attendance, Enrolment, Session
-from courses.services import EnrolmentRefused, cancel_session, decide_many, mark_attendance
+from courses.models import Attendance, Enrolment, ReviewReport, Session
+from courses.services import (
+    EnrolmentRefused,
+    cancel_session,
+    decide_many,
+    mark_attendance,
+    publish_report,
+)
 
 
 def staff_session(user, pk, *, action="view"):
@@ -190,3 +197,42 @@ class CancelSessionView(SessionAdminMixin, FormView):
         context["action_url"] = self.request.path
         context["submit_button_label"] = gettext("Cancel the session")
         return context
+
+
+class ReviewReportForm(forms.Form):
+    summary = forms.CharField(
+        label=gettext_lazy("Summary of the review (published on the practice's page)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class PeerReviewReportView(SessionAdminMixin, FormView):
+    """The host's coordinators assemble the submitted reviews of a peer review into a
+    report, published on the practice's page with the reviewers credited."""
+
+    template_name = "courses/admin/peer_review_report.html"
+    form_class = ReviewReportForm
+    page_title = gettext_lazy("Peer-review report")
+    action = "publish_report"
+
+    def get_initial(self):
+        report = ReviewReport.objects.filter(session=self.session).first()
+        return {"summary": report.summary} if report else {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["reviews"] = self.session.reviews.select_related(
+            "reviewer__academy_profile__force"
+        ).order_by("submitted_at", "pk")
+        context["report"] = ReviewReport.objects.filter(session=self.session).first()
+        context["practice"] = self.session.practice
+        return context
+
+    def form_valid(self, form):
+        try:
+            publish_report(self.session, summary=form.cleaned_data["summary"], by=self.request.user)
+        except EnrolmentRefused as refusal:
+            messages.error(self.request, str(refusal))
+            return self.form_invalid(form)
+        messages.success(self.request, gettext("The report is published on the practice's page."))
+        return redirect("academy_session_review_report", self.session.pk)

@@ -14,6 +14,7 @@ from academy.models import Profile
 from courses.models import Enrolment, Session
 from courses.notifications import session_calendar
 from courses.services import EnrolmentRefused, enrol, withdraw
+from courses.services.reviews import reviewer_enrolment
 
 
 def session_detail(request, pk):
@@ -25,6 +26,8 @@ def session_detail(request, pk):
     if request.user.is_authenticated:
         enrolment = Enrolment.objects.filter(officer=request.user, session=session).first()
     course = session.course.localized if session.course else None
+    practice = session.practice.localized if session.practice_id else None
+    is_reviewer = enrolment is not None and reviewer_enrolment(session, request.user) is not None
     is_open = Session.objects.open_for_enrolment().filter(pk=session.pk).exists()
     return render(
         request,
@@ -32,6 +35,8 @@ def session_detail(request, pk):
         {
             "session": session,
             "course": course,
+            "practice": practice,
+            "is_reviewer": is_reviewer,
             "enrolment": enrolment,
             "is_open": is_open,
             # The site's sign-in page, wherever it has it.
@@ -97,4 +102,11 @@ def enrolment_message(enrolment):
             "The session is full: you are on its waiting list and will get the first place freed."
         ),
         Enrolment.State.COMPLETED: _("You have already completed this session."),
+        Enrolment.State.FORCE_REQUESTED: _(
+            "Your request is sent to your own force first: a training manager of your force "
+            "will decide on it, then the academy. We have emailed you a confirmation."
+        ),
+        Enrolment.State.FORCE_APPROVED: _(
+            "Your force has approved your request: a coordinator of the academy will decide on it."
+        ),
     }.get(enrolment.state, enrolment.get_state_display())

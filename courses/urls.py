@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import attempt_views, catalogue, package_views, public_views, session_views
+from . import attempt_views, catalogue, practice_views, public_views, session_views
 
 urlpatterns = [
     path("catalogue/", catalogue.catalogue, name="catalogue"),
@@ -12,6 +13,10 @@ urlpatterns = [
     path(
         "sessions/<int:pk>/withdraw/", session_views.withdraw_from_session, name="session_withdraw"
     ),
+    path("practices/", practice_views.practices, name="practices"),
+    path("sessions/<int:pk>/review/", practice_views.review, name="peer_review"),
+    path("sessions/<int:pk>/review/save/", practice_views.save_review, name="peer_review_save"),
+    path("sessions/<int:pk>/review/submit/", practice_views.submit, name="peer_review_submit"),
     path("modules/<int:pk>/done/", public_views.mark_module_done, name="module_done"),
     path("modules/<int:pk>/heartbeat/", public_views.module_heartbeat, name="module_heartbeat"),
     path("modules/<int:pk>/player/", package_views.player, name="package_player"),

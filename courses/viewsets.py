@@ -18,7 +18,7 @@ from wagtail.admin.widgets.button import Button
 
 from academy import policy
 from academy.policy import CityPermissionPolicy, CityViewSetMixin
-from courses.models import CoursePage, Session
+from courses.models import CoursePage, PracticePage, Session
 from courses.services import update_session
 
 
@@ -43,7 +43,7 @@ class SessionForm(WagtailAdminModelForm):
         super().__init__(*args, for_user=for_user, **kwargs)
         # Lists, not page choosers: a chooser would browse every city's page tree, and
         # Wagtail words its button once, in whichever language was active first.
-        for name in ("academy", "course"):
+        for name in ("academy", "course", "practice"):
             self.fields[name].widget = forms.Select(choices=self.fields[name].choices)
         if for_user is None:
             return
@@ -55,6 +55,15 @@ class SessionForm(WagtailAdminModelForm):
         for academy in academies:
             courses |= CoursePage.objects.of_academy(academy)
         self.fields["course"].queryset = courses.order_by("title")
+        # The practice under review is the host's; practices presented are any city's
+        # published ones, or the user's own cities' drafts.
+        own_practices = PracticePage.objects.none()
+        for academy in academies:
+            own_practices |= PracticePage.objects.of_academy(academy)
+        self.fields["practice"].queryset = own_practices.order_by("title")
+        self.fields["practices"].queryset = (
+            PracticePage.objects.live().public() | own_practices
+        ).order_by("title")
         self.fields["trainers"].queryset = (
             get_user_model().objects.filter(groups__in=academies.values("trainer_group")).distinct()
         )
@@ -115,6 +124,12 @@ def session_buttons(user, session, button):
     links = [(_("Enrolments"), "academy_session_enrolments", "group", 30)]
     if session.takes_attendance:
         links.append((_("Attendance register"), "academy_session_attendance", "tasks", 40))
+    if (
+        session.kind == Session.Kind.PEER_REVIEW
+        and session.practice_id
+        and policy.may_act_on(user, "publish_report", session)
+    ):
+        links.append((_("Peer-review report"), "academy_session_review_report", "doc-full", 45))
     if not session.is_cancelled and policy.may_act_on(user, "cancel", session):
         links.append((_("Cancel session"), "academy_session_cancel", "cross", 50))
     # Other apps add their own links (certificates) without this app knowing them.
@@ -155,6 +170,9 @@ class SessionViewSet(CityViewSetMixin, ModelViewSet):
         "approval_required",
         "certificates_on_completion",
         "trainers",
+        "admits_partners",
+        "practice",
+        "practices",
     ]
     list_display = [
         "title",

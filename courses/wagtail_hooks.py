@@ -18,6 +18,19 @@ from .assessment_admin import (
 from .models import ContentPackage, CoursePage, Session, Theme
 from .package_admin import ContentPackageViewSet, package_policy
 from .session_admin import CancelSessionView, SessionAttendanceView, SessionEnrolmentsView
+from .force_admin import (
+    ForceRecordsReportView,
+    ForceRequestsView,
+    TrainingManagerMenuItem,
+    training_managers_only,
+)
+from .models import CoursePage, Session, Theme
+from .session_admin import (
+    CancelSessionView,
+    PeerReviewReportView,
+    SessionAttendanceView,
+    SessionEnrolmentsView,
+)
 from .views import NetworkCoursesView
 
 
@@ -53,6 +66,11 @@ def register_session_urls():
         ),
         path(
             "sessions/<int:pk>/cancel/", CancelSessionView.as_view(), name="academy_session_cancel"
+        ),
+        path(
+            "sessions/<int:pk>/review-report/",
+            PeerReviewReportView.as_view(),
+            name="academy_session_review_report",
         ),
     ]
 
@@ -135,3 +153,40 @@ def register_network_courses_menu_item():
 @hooks.register("register_admin_viewset")
 def register_session_viewset():
     return SessionViewSet("sessions")
+
+
+@hooks.register("register_admin_urls")
+def register_training_manager_urls():
+    return [
+        path(
+            "force-requests/",
+            training_managers_only(ForceRequestsView.as_view()),
+            name="courses_force_requests",
+        ),
+        *report_paths(
+            "reports/force-officers/",
+            ForceRecordsReportView,
+            "courses_force_records",
+            training_managers_only,
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_force_requests_menu_item():
+    return TrainingManagerMenuItem(
+        _("Requests for my force"),
+        reverse("courses_force_requests"),
+        icon_name="user",
+        order=256,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_force_records_menu_item():
+    return TrainingManagerMenuItem(
+        _("My force's officers"),
+        reverse("courses_force_records"),
+        icon_name="user",
+        order=710,
+    )

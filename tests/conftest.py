@@ -122,3 +122,12 @@ def local_server():
     thread.start()
     yield address
     server.shutdown()
+
+
+@pytest.fixture
+def lisbon_training_manager(lisbon):
+    """A training manager of Lisbon's force, which approves its officers' requests first."""
+    from academy.services import onboard_force
+
+    onboarded = onboard_force(lisbon.academy.force, requires_own_approval=True)
+    return UserFactory(groups=[onboarded.training_manager_group], force=lisbon.academy.force)

@@ -14,6 +14,7 @@ from .pages import (
     attach_academies,
     learning_context,
 )
+from .practices import PeerReview, PracticePage, ReviewReport
 from .records import (
     AssessmentAttempt,
     AttemptQuerySet,
@@ -52,10 +53,13 @@ __all__ = [
     "ModuleProgress",
     "ModuleProgressQuerySet",
     "PackageTracking",
+    "PeerReview",
     "PoolDraw",
+    "PracticePage",
     "Question",
     "Reminder",
     "Response",
+    "ReviewReport",
     "Session",
     "SessionDays",
     "SessionQuerySet",

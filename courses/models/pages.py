@@ -105,6 +105,12 @@ class CoursePage(DirectRoutingMixin, Page):
     )
     audience = models.TextField(_("audience"), blank=True)
     themes = ParentalManyToManyField(Theme, verbose_name=_("themes"), blank=True)
+    key_terms = ParentalManyToManyField(
+        "academy.GlossaryTerm",
+        verbose_name=_("key terms"),
+        blank=True,
+        help_text=_("Terms of the network glossary the course uses, shown with their definitions."),
+    )
     languages = ParentalManyToManyField(
         "wagtailcore.Locale",
         verbose_name=_("languages"),
@@ -170,6 +176,7 @@ class CoursePage(DirectRoutingMixin, Page):
     ]
     details_panels = [
         FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("key_terms", widget=forms.CheckboxSelectMultiple),
         FieldPanel("languages", widget=forms.CheckboxSelectMultiple),
         FieldRowPanel([FieldPanel("level"), FieldPanel("cpd_hours")]),
         FieldPanel("prerequisites", widget=forms.CheckboxSelectMultiple),
@@ -209,6 +216,7 @@ class CoursePage(DirectRoutingMixin, Page):
         context["modules"] = ModulePage.objects.child_of(self).live().public().defer_streamfields()
         context["assessments"] = AssessmentPage.objects.child_of(self).live().public()
         context["themes"] = list(self.themes.all())
+        context["key_terms"] = list(self.key_terms.all())
         context["languages"] = list(self.languages.all())
         # A preview's prerequisites are the form's, not yet a database relation.
         prerequisites = [page.pk for page in self.prerequisites.all()]

@@ -143,6 +143,30 @@ class Session(models.Model):
     trainers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("trainers"), blank=True, related_name="+"
     )
+    admits_partners = models.BooleanField(
+        _("admits partners"),
+        default=True,
+        help_text=_(
+            "Staff of local crime-prevention services and other partner organisations may "
+            "enrol, besides police officers and staff."
+        ),
+    )
+    practice = models.ForeignKey(
+        "courses.PracticePage",
+        verbose_name=_("practice under review"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="peer_reviews",
+        help_text=_("For a peer review: the promising practice it examines."),
+    )
+    practices = models.ManyToManyField(
+        "courses.PracticePage",
+        verbose_name=_("practices presented"),
+        blank=True,
+        related_name="presented_in",
+        help_text=_("Promising practices taught or presented in the session."),
+    )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True, editable=False)
     # RFC 5545's SEQUENCE of the session's calendar event: raised each time its dates or
@@ -197,6 +221,8 @@ class Session(models.Model):
             and self.enrolment_closes_at < self.enrolment_opens_at
         ):
             errors["enrolment_closes_at"] = _("Enrolment cannot close before it opens.")
+        if self.kind == self.Kind.PEER_REVIEW and not self.practice_id:
+            errors["practice"] = _("Choose the practice this peer review examines.")
         if self.kind == self.Kind.COURSE and not self.course_id:
             errors["course"] = _("Choose the course this session runs.")
         if (
@@ -220,8 +246,13 @@ class EnrolmentQuerySet(models.QuerySet):
         return self.filter(state__in=Enrolment.HOLDS_PLACE)
 
     def requested(self):
-        """Requests waiting for a coordinator's decision."""
-        return self.filter(state=Enrolment.State.REQUESTED)
+        """Requests waiting for a coordinator's decision of the host academy (asked for
+        directly, or already approved by the officer's own force)."""
+        return self.filter(state__in=Enrolment.AWAITING_HOST)
+
+    def awaiting_own_force(self):
+        """Requests waiting for a training manager of the officer's own force."""
+        return self.filter(state=Enrolment.State.FORCE_REQUESTED)
 
     def active(self):
         """Enrolments in which the officer learns (``Enrolment.ACTIVE``)."""
@@ -259,6 +290,11 @@ class Enrolment(models.Model):
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         COMPLETED = "completed", _("Completed")
+        # When the officer's force approves its officers' requests first (issue 21):
+        # waiting for the force's training manager, then for the host academy. Neither
+        # holds a place: a place is held only once the host accepts.
+        FORCE_REQUESTED = "force_requested", _("Awaiting own force's approval")
+        FORCE_APPROVED = "force_approved", _("Approved by own force")
 
     # States that hold one of the session's places.
     HOLDS_PLACE = (State.REQUESTED, State.APPROVED, State.COMPLETED)
@@ -266,7 +302,9 @@ class Enrolment(models.Model):
     # reading the modules, and count among the session's learners).
     ACTIVE = (State.APPROVED, State.COMPLETED)
     # What an enrolment starts as: a place (to be approved or not) or the waitlist.
-    INITIAL = frozenset({State.REQUESTED, State.APPROVED, State.WAITLISTED})
+    INITIAL = frozenset({State.REQUESTED, State.APPROVED, State.WAITLISTED, State.FORCE_REQUESTED})
+    # Requests the host academy's coordinators decide on.
+    AWAITING_HOST = (State.REQUESTED, State.FORCE_APPROVED)
     # The allowed changes of state, from each state (django-oscar's order pipeline): the
     # only table of them. Rejected and completed are final; a withdrawn officer may enrol
     # again.
@@ -277,6 +315,21 @@ class Enrolment(models.Model):
         State.WITHDRAWN: INITIAL,
         State.REJECTED: frozenset(),
         State.COMPLETED: frozenset(),
+        # The own force decides; with its approval the request goes to the host (or, for a
+        # session without approval, straight to a place or the waitlist).
+        State.FORCE_REQUESTED: frozenset(
+            {
+                State.FORCE_APPROVED,
+                State.APPROVED,
+                State.WAITLISTED,
+                State.REJECTED,
+                State.WITHDRAWN,
+            }
+        ),
+        # The host decides: a place if one is free, otherwise the waitlist.
+        State.FORCE_APPROVED: frozenset(
+            {State.APPROVED, State.WAITLISTED, State.REJECTED, State.WITHDRAWN}
+        ),
     }
 
     officer = models.ForeignKey(
@@ -321,6 +374,15 @@ class Enrolment(models.Model):
     @property
     def is_requested(self):
         return self.state == self.State.REQUESTED
+
+    @property
+    def is_awaiting_host(self):
+        """Waiting for a decision of the host academy's coordinators."""
+        return self.state in self.AWAITING_HOST
+
+    @property
+    def is_awaiting_own_force(self):
+        return self.state == self.State.FORCE_REQUESTED
 
     @property
     def is_approved(self):

@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses import xapi
+from academy.models import Force, Profile
 from courses.models import Attendance, Enrolment, EnrolmentRefused, Session
-from courses.notifications import Event, notify_officer
+from courses.notifications import Event, notify_officer, notify_training_managers
 from courses.queries import completion_rule_met
 
 __all__ = ["EnrolmentRefused"]  # raised by the services, defined beside the state table
@@ -18,6 +19,16 @@ def _places_taken(session):
 
 def _state_for_a_place(session):
     return Enrolment.State.REQUESTED if session.approval_required else Enrolment.State.APPROVED
+
+
+def needs_own_approval(officer, session):
+    """Whether the officer's own force approves this request before the host decides: the
+    force requires it, and the session is another city's."""
+    profile = Profile.objects.for_user(officer)
+    if profile.force_id is None or profile.force_id == session.academy.force_id:
+        return False
+    # Read as stored now: the force may have changed its rule since the profile was loaded.
+    return Force.objects.filter(pk=profile.force_id, requires_own_approval=True).exists()
 
 
 def _notify(enrolment, event):
@@ -43,13 +54,22 @@ def enrol(officer, session):
         raise EnrolmentRefused(_("Your request for this session was declined."))
     if not Session.objects.open_for_enrolment().filter(pk=session.pk).exists():
         raise EnrolmentRefused(_("Enrolment for this session is not open."))
-    if _places_taken(session) < session.capacity:
+    if not session.admits_partners and Profile.objects.for_user(officer).is_partner:
+        raise EnrolmentRefused(
+            _("This session is for police officers and staff only: it admits no partners.")
+        )
+    if needs_own_approval(officer, session):
+        # Asked of the own force first; no place is held until the host accepts.
+        state = Enrolment.State.FORCE_REQUESTED
+    elif _places_taken(session) < session.capacity:
         state = _state_for_a_place(session)
     else:
         state = Enrolment.State.WAITLISTED
     enrolment = existing or Enrolment(officer=officer, session=session)
     enrolment.set_state(state, by=officer)
     _notify(enrolment, state)
+    if state == Enrolment.State.FORCE_REQUESTED:
+        transaction.on_commit(lambda: notify_training_managers.enqueue(enrolment.pk))
     return enrolment
 
 
@@ -89,23 +109,89 @@ def promote_waitlist(session):
     return promoted
 
 
+def _lock(enrolment):
+    """Lock the enrolment's session, then the enrolment (the order of every service)."""
+    session = Session.objects.select_for_update().get(pk=enrolment.session_id)
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    enrolment.session = session
+    return enrolment
+
+
+def _place_or_waitlist(session):
+    """What an accepted request becomes: a place if one is free, otherwise the waitlist.
+    The caller holds the session's row lock."""
+    if _places_taken(session) < session.capacity:
+        return Enrolment.State.APPROVED
+    return Enrolment.State.WAITLISTED
+
+
 @transaction.atomic
 def decide(enrolment, *, approve, reason="", by=None):
-    """A coordinator (``by``) approves or rejects a requested enrolment; the officer is told
-    why, and the reason stays on the enrolment's record of changes."""
-    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    if not enrolment.is_requested:
+    """A coordinator of the host (``by``) approves or rejects a request; the officer is told
+    why, and the reason stays on the enrolment's record of changes.
+
+    A request the officer's own force approved first holds no place yet: accepting it gives
+    a place if one is free, otherwise the waitlist. Race-free: the session row is locked
+    while the places are counted, so two coordinators accepting at once never give more
+    places than the session has."""
+    enrolment = _lock(enrolment)
+    if not enrolment.is_awaiting_host:
         raise EnrolmentRefused(
             _("Only a requested enrolment can be approved or rejected; this one is %(state)s.")
             % {"state": enrolment.get_state_display().lower()}
         )
-    enrolment.set_state(
-        Enrolment.State.APPROVED if approve else Enrolment.State.REJECTED, by=by, reason=reason
-    )
-    _notify(enrolment, enrolment.state)
     if not approve:
+        new = Enrolment.State.REJECTED
+    elif enrolment.is_requested:
+        new = Enrolment.State.APPROVED
+    else:
+        new = _place_or_waitlist(enrolment.session)
+    freed = enrolment.holds_place and not approve
+    enrolment.set_state(new, by=by, reason=reason)
+    _notify(enrolment, enrolment.state)
+    if freed:
         promote_waitlist(enrolment.session)
     return enrolment
+
+
+@transaction.atomic
+def decide_for_force(enrolment, *, approve, reason="", by=None):
+    """A training manager of the officer's own force (``by``) approves or rejects a request
+    for another city's session; the officer is told why in their language.
+
+    Approved, the request goes to the host academy's coordinators (still without a place);
+    for a session that needs no approval, it takes a place if one is free, otherwise the
+    waitlist, as any enrolment would."""
+    enrolment = _lock(enrolment)
+    if not enrolment.is_awaiting_own_force:
+        raise EnrolmentRefused(
+            _(
+                "Only a request awaiting its force's approval can be decided here; this one is "
+                "%(state)s."
+            )
+            % {"state": enrolment.get_state_display().lower()}
+        )
+    session = enrolment.session
+    if not approve:
+        new = Enrolment.State.REJECTED
+    elif session.approval_required:
+        new = Enrolment.State.FORCE_APPROVED
+    else:
+        new = _place_or_waitlist(session)
+    enrolment.set_state(new, by=by, reason=reason)
+    _notify(enrolment, enrolment.state)
+    return enrolment
+
+
+def decide_many_for_force(enrolments, *, approve, reason="", by=None):
+    """A training manager's decision on several requests, each decided on its own."""
+    decided, refused = [], []
+    for enrolment in enrolments:
+        try:
+            decided.append(decide_for_force(enrolment, approve=approve, reason=reason, by=by))
+        except EnrolmentRefused as refusal:
+            refused.append((enrolment, str(refusal)))
+    return decided, refused
 
 
 def decide_many(enrolments, *, approve, reason="", by=None):
@@ -140,7 +226,13 @@ def cancel_session(session, *, reason=""):
 def _expecting(session):
     """Officers who still expect the session: with a place not yet completed, or waiting."""
     return session.enrolments.filter(
-        state__in=[Enrolment.State.REQUESTED, Enrolment.State.APPROVED, Enrolment.State.WAITLISTED]
+        state__in=[
+            Enrolment.State.REQUESTED,
+            Enrolment.State.APPROVED,
+            Enrolment.State.WAITLISTED,
+            Enrolment.State.FORCE_REQUESTED,
+            Enrolment.State.FORCE_APPROVED,
+        ]
     )
 
 

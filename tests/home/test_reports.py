@@ -176,8 +176,9 @@ def test_the_sessions_report_gives_rates_and_certificates_of_the_citys_sessions(
     assert "Completions per month (1 in the last twelve months)" in page
     lines = b"".join(export.streaming_content).decode().splitlines()
     row = next(line for line in lines if line.startswith("Madrid Exchange Day"))
-    # places, waiting, completed, completion rate, pass rate, certificates, revoked, reissued
-    assert row.split(",")[3:] == ["2", "0", "1", "50", "", "1", "0", "0"]
+    # places, waiting, completed, completion rate, pass rate, certificates, revoked, reissued,
+    # partners among those with a place
+    assert row.split(",")[3:] == ["2", "0", "1", "50", "", "1", "0", "0", "0"]
 
 
 def test_the_progress_matrix_sorts_by_modules_done_across_pages(

@@ -21,11 +21,13 @@ from academy.data_requests import request_erasure
 from certificates.models import CertificateTemplate, Signatory
 from certificates.services import issue_certificate
 from courses.models import AssessmentPage, ModulePage
-from courses.services import complete, enrol, start_attempt, submit_attempt
+from courses.services import complete, enrol, start_attempt, submit_attempt, submit_review
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
 from tests.courses.package_builders import package_course, scorm12_files
 from tests.factories import UserFactory, signature_upload
+from tests.courses.practices import build_practice, peer_review
+from tests.factories import ForceFactory, UserFactory, signature_upload
 
 # URL names (a prefix ends with ":" or "_") whose parameters name no city's record: they
 # are Wagtail's own objects under Wagtail's own permissions, or one-time tokens.
@@ -39,6 +41,8 @@ NOT_CITY_RECORDS = (
     "wagtailredirects:",
     "wagtailsnippets_courses_theme:",  # themes: one shared list
     "wagtailsnippetchoosers_courses_theme:",
+    "wagtailsnippets_academy_glossaryterm:",  # the glossary: one shared list, network admins
+    "wagtailsnippetchoosers_academy_glossaryterm:",
     "wagtailadmin_editing_sessions:",  # a user's own editing session ids
     "wagtail_bulk_action",  # ids come in the query string, each checked by its action
     "wagtailadmin_tag_model_autocomplete",
@@ -69,6 +73,8 @@ PAGE_URLS_WITH_MORE_THAN_A_PAGE = re.compile(
 
 # The kind of record each URL names, by the start of its name.
 KINDS = [
+    # A peer review of a practice (issue 21): the reviewer's pages and the host's report.
+    (("peer_review", "academy_session_review_report"), "review_session"),
     (
         ("sessions:", "academy_session_", "home_session_progress", "certificates_admin_session"),
         "session",
@@ -102,7 +108,9 @@ KINDS = [
 ]
 
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
-ROLES = ["anonymous", "officer", "trainer", "coordinator", "network_admin"]
+ROLES = ["anonymous", "officer", "trainer", "coordinator", "training_manager", "network_admin"]
+# Roles of the admin that see their own city's (or force's) records and nothing of Madrid's.
+SCOPED_STAFF = ("trainer", "coordinator", "training_manager")
 # Where a role may be told no: sent to sign in, sent away from the admin with a message,
 # refused, not found, or the method refused.
 REFUSED = {302, 403, 404, 405}
@@ -167,7 +175,7 @@ def city_objects(city, marker):
     course.title = f"{marker} draft title"
     course.save_revision()
     session = make_session(academy, course=course, capacity=10, title=f"{marker} session")
-    holder = UserFactory(full_name=f"{marker} Officer")
+    holder = UserFactory(full_name=f"{marker} Officer", force=academy.force)
     enrolment = enrol(holder, session)
     assessment = AssessmentPage.objects.child_of(course).get().specific
     attempt = start_attempt(holder, assessment)
@@ -176,6 +184,22 @@ def city_objects(city, marker):
     done = enrol(holder, day)
     complete(done)
     done.refresh_from_db()
+    practice = build_practice(academy, title=f"{marker} practice")
+    practice.title = f"{marker} practice draft"
+    practice.save_revision()
+    review_session, (reviewer,) = peer_review(
+        city, practice, [ForceFactory()], title=f"{marker} peer review"
+    )
+    submit_review(
+        review_session,
+        reviewer,
+        {
+            "strengths": f"{marker} strengths",
+            "risks": "r",
+            "recommendations": "c",
+            "transferable": "yes",
+        },
+    )
     template = CertificateTemplate.objects.create(academy=academy, name=f"{marker} design")
     image = get_image_model().objects.create(
         title=f"{marker} picture", file=get_test_image_file(), collection=city.collection
@@ -193,6 +217,8 @@ def city_objects(city, marker):
         "page": course,
         "module": ModulePage.objects.child_of(course).get(),
         "session": session,
+        "review_session": review_session,
+        "practice": practice,
         "enrolment": enrolment,
         "assessment": assessment,
         "attempt": attempt,
@@ -223,6 +249,8 @@ def user_of(request, lisbon):
             "officer": UserFactory,
             "trainer": lambda: request.getfixturevalue("lisbon_trainer"),
             "coordinator": lambda: request.getfixturevalue("lisbon_coordinator"),
+            # Lisbon's force's training manager: Lisbon's officers' records, in any city.
+            "training_manager": lambda: request.getfixturevalue("lisbon_training_manager"),
             "network_admin": lambda: request.getfixturevalue("network_admin"),
         }[role]()
 
@@ -273,7 +301,7 @@ def test_no_url_shows_another_citys_records_or_fails(cities, user_of, role):
                 elif role in ("anonymous", "officer") and admin:
                     if status not in REFUSED and not name.startswith(PUBLIC_ADMIN):
                         wrong.append(f"{label}: {status} for whoever has no admin access")
-                elif city == "other" and role in ("trainer", "coordinator") and admin:
+                elif city == "other" and role in SCOPED_STAFF and admin:
                     # The site's pages show what is public (a session's title, a verified
                     # certificate's holder) to anyone: the admin must show nothing more.
                     body = b"".join(response) if response.streaming else response.content

@@ -8,6 +8,7 @@ from courses.models import CoursePage
 from home.demo.content import DemoDataError, read
 from home.demo.loader import DEMO_PASSWORD, demo_logins, load_demo
 from home.demo.privacy_notice import load_privacy_notice
+from home.demo.network_extras import load_extras
 from home.demo.scale import OFFICER_DOMAIN, NetworkAlreadyBuilt, seed_network_at_scale
 
 # Demo officers have made-up addresses: the enrolment emails the demo causes stay unsent.
@@ -57,6 +58,13 @@ class Command(BaseCommand):
             self.stdout.write(f"  {notices:>6,}  privacy notice pages added")
         if loaded.changed:
             for what, count in loaded.added.items():
+            # Practices, peer reviews, glossary, own-force approval (issue 21).
+            try:
+                extras = load_extras()
+            except DemoDataError as error:
+                raise CommandError(f"The demo data is wrong: {error}") from None
+        if loaded.changed or any(extras.added.values()):
+            for what, count in {**loaded.added, **extras.added}.items():
                 if count:
                     self.stdout.write(f"  {count:>6,}  {what} added")
         else:
@@ -68,7 +76,7 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"Sign in with the password '{DEMO_PASSWORD}' (demo only):")
-        for email, role in demo_logins(content):
+        for email, role in [*demo_logins(content), *extras.logins]:
             self.stdout.write(f"  {email.ljust(40)} {role}")
         if scale is not None:
             self.build_at_scale(scale)
