@@ -10,17 +10,13 @@ core names no app above it.
 from django.apps import apps
 from django.urls import include, path
 
-from . import my_data_views, profile_views
+from . import glossary_views, my_data_views, profile_views
 
 urlpatterns = [
     path("accounts/profile/", profile_views.profile, name="academy_profile"),
     path("accounts/my-data/", my_data_views.my_data, name="academy_my_data"),
     path("accounts/my-data/data.json", my_data_views.my_data_json, name="academy_my_data_json"),
     path("accounts/my-data/erase/", my_data_views.ask_for_erasure, name="academy_erasure_request"),
-from . import glossary_views, profile_views
-
-urlpatterns = [
-    path("accounts/profile/", profile_views.profile, name="academy_profile"),
     path("glossary/", glossary_views.glossary, name="academy_glossary"),
     *(
         path("", include(f"{config.name}.urls"))
