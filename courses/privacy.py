@@ -115,3 +115,14 @@ add_retention(
         apply=lambda due: due.update(text=""),
     )
 )
+
+# Peer reviews (issue 21): the written parts go with the person; the reviewer's account is
+# pseudonymised by the site's user model. Not yet in My data (a section of its own to come).
+register(
+    Holding(
+        "courses.PeerReview",
+        person="reviewer",
+        erase={"strengths": "", "risks": "", "recommendations": "", "transferable_why": ""},
+    ),
+    Holding("courses.ReviewReport", person="published_by", erase={"published_by": None}),
+)
