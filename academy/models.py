@@ -18,8 +18,8 @@ from wagtail.search import index
 
 from .languages import content_languages, interface_languages
 from .media import CityMediaPageForm
-from .routing import DirectRoutingMixin
 from .printing import validate_printable_name
+from .routing import DirectRoutingMixin
 
 # European countries of the network's member forces (ISO 3166-1 alpha-2).
 COUNTRIES = [
@@ -547,6 +547,8 @@ class DataAccess(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The record of who looked is append-only.")
+
+
 class GlossaryTerm(index.Indexed, models.Model):
     """A term of the network's shared vocabulary of policing: its definition, its
     equivalents in the network's languages and the member forces whose cities use it.

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.users.views.users import EditView as WagtailUserEditView
 from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.users.views.users import EditView as WagtailUserEditView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from .admin_access import RecordsWhoLooked

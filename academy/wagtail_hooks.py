@@ -5,9 +5,8 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.views.account import BaseSettingsPanel
 from wagtail.snippets.models import register_snippet
 
-from .admin_access import PolicyMenuItem, network_admins_only, only_for, report_paths
 from . import page_cache
-from .admin_access import PolicyMenuItem, only_for
+from .admin_access import PolicyMenuItem, network_admins_only, only_for, report_paths
 from .forms import CertificateDetailsForm
 from .media_api import CityDocumentsAPIViewSet, CityImagesAPIViewSet
 from .models import AcademyPage, Profile, profile_of

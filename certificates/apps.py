@@ -13,10 +13,9 @@ class CertificatesConfig(AppConfig):
     academy_public_urls = True
 
     def ready(self):
-        from . import checks, receivers  # noqa: F401
         from academy.printing import printable_by
 
-        from . import receivers  # noqa: F401
+        from . import checks, receivers  # noqa: F401
         from .rendering import unprintable_characters
 
         printable_by(unprintable_characters)

@@ -2,8 +2,7 @@
 
 from django.urls import path
 
-from . import attempt_views, catalogue, package_views, public_views, session_views
-from . import attempt_views, catalogue, practice_views, public_views, session_views
+from . import attempt_views, catalogue, package_views, practice_views, public_views, session_views
 
 urlpatterns = [
     path("catalogue/", catalogue.catalogue, name="catalogue"),

@@ -15,16 +15,14 @@ from .assessment_admin import (
     GradingQueueView,
     ItemAnalysisView,
 )
-from .models import ContentPackage, CoursePage, Session, Theme
-from .package_admin import ContentPackageViewSet, package_policy
-from .session_admin import CancelSessionView, SessionAttendanceView, SessionEnrolmentsView
 from .force_admin import (
     ForceRecordsReportView,
     ForceRequestsView,
     TrainingManagerMenuItem,
     training_managers_only,
 )
-from .models import CoursePage, Session, Theme
+from .models import ContentPackage, CoursePage, Session, Theme
+from .package_admin import ContentPackageViewSet, package_policy
 from .session_admin import (
     CancelSessionView,
     PeerReviewReportView,

@@ -4,8 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses import xapi
 from academy.models import Force, Profile
+from courses import xapi
 from courses.models import Attendance, Enrolment, EnrolmentRefused, Session
 from courses.notifications import Event, notify_officer, notify_training_managers
 from courses.queries import completion_rule_met

@@ -111,25 +111,21 @@ def record_visit(enrolment, module, row=None):
     """The officer opened a module: it is started, and time counts from now.
 
     ``row``: the module's progress row when the caller read it already; the visit is then
-    one UPDATE (no lock needed: the time is set, not added to).
+    one UPDATE (no lock needed: the time is set, not added to). A first visit creates the
+    row and records the module as launched (xAPI).
     """
     if row is None:
         with transaction.atomic():
-            row = _progress_row(enrolment, module)
-@transaction.atomic
-def record_visit(enrolment, module):
-    """The officer opened a module: it is started, and time counts from now."""
-    module = _module_of_session(enrolment, module)
-    row, created = ModuleProgress.objects.get_or_create(enrolment=enrolment, module=module)
-    if created:
-        xapi.record(
-            enrolment.officer,
-            "launched",
-            xapi.page_activity("module", module),
-            enrolment=enrolment,
-            parent=xapi.page_activity("course", enrolment.session.course),
-        )
-    row = ModuleProgress.objects.select_for_update().get(pk=row.pk)
+            module = _module_of_session(enrolment, module)
+            row, created = ModuleProgress.objects.get_or_create(enrolment=enrolment, module=module)
+            if created:
+                xapi.record(
+                    enrolment.officer,
+                    "launched",
+                    xapi.page_activity("module", module),
+                    enrolment=enrolment,
+                    parent=xapi.page_activity("course", enrolment.session.course),
+                )
     row.last_seen_at = timezone.now()
     ModuleProgress.objects.filter(pk=row.pk).update(last_seen_at=row.last_seen_at)
     return row

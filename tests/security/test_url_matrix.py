@@ -25,7 +25,6 @@ from courses.services import complete, enrol, start_attempt, submit_attempt, sub
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
 from tests.courses.package_builders import package_course, scorm12_files
-from tests.factories import UserFactory, signature_upload
 from tests.courses.practices import build_practice, peer_review
 from tests.factories import ForceFactory, UserFactory, signature_upload
 

@@ -7,8 +7,8 @@ from academy.models import AcademyPage
 from courses.models import CoursePage
 from home.demo.content import DemoDataError, read
 from home.demo.loader import DEMO_PASSWORD, demo_logins, load_demo
-from home.demo.privacy_notice import load_privacy_notice
 from home.demo.network_extras import load_extras
+from home.demo.privacy_notice import load_privacy_notice
 from home.demo.scale import OFFICER_DOMAIN, NetworkAlreadyBuilt, seed_network_at_scale
 
 # Demo officers have made-up addresses: the enrolment emails the demo causes stay unsent.
