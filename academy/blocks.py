@@ -13,4 +13,5 @@ class GlossaryBlock(blocks.StructBlock):
     class Meta:
         icon = "help"
         label = _("Glossary term")
+        description = _("A term of the network glossary, with its definition and its equivalents.")
         template = "academy/blocks/glossary_term.html"

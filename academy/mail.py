@@ -51,7 +51,7 @@ def send_to(
     from django.template.loader import render_to_string
     from django.utils import translation
 
-    from .models import SentEmail, language_of, name_on_certificates
+    from .models import SentEmail, address_of, language_of, name_on_certificates
 
     language = language_of(user)
     with translation.override(language):
@@ -64,7 +64,7 @@ def send_to(
         message = EmailMultiAlternatives(
             subject=str(subject() if callable(subject) else subject),
             body=render_to_string(f"{template_prefix}.txt", context),
-            to=to or [getattr(user, user.get_email_field_name())],
+            to=to or [address_of(user)],
         )
         message.attach_alternative(
             render_to_string(f"{template_prefix}.html", context), "text/html"

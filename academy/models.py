@@ -202,6 +202,11 @@ def profile_of(user):
         return None
 
 
+def address_of(user):
+    """The address of ``user``, in whatever field the site's user model keeps it."""
+    return getattr(user, user.get_email_field_name(), "") if user else ""
+
+
 def name_on_certificates(user):
     """The name of ``user`` as certificates, registers and reports print it."""
     profile = profile_of(user)

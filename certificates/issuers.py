@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from academy.models import AcademyPage
+from academy.models import AcademyPage, address_of
 
 from .credentials import (
     OB_V3,
@@ -263,7 +263,7 @@ def build_credential(certificate):
         "identifier": [
             {
                 "type": "IdentityObject",
-                "identityHash": identity_hash(certificate.enrolment.officer.email, salt),
+                "identityHash": identity_hash(address_of(certificate.enrolment.officer), salt),
                 "identityType": "emailAddress",
                 "hashed": True,
                 "salt": salt,

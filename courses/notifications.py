@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from academy.mail import send_to
-from academy.models import profile_of
+from academy.models import address_of, profile_of
 from courses.models import Enrolment, Reminder
 
 
@@ -146,7 +146,7 @@ def session_calendar(session, *, cancelled=False, officer=None):
         _organizer(session),
     ]
     if officer is not None:
-        address = getattr(officer, officer.get_email_field_name())
+        address = address_of(officer)
         lines.append(f"ATTENDEE;RSVP=FALSE:mailto:{address}")
     # The venue only: an online session has no place to go to (its format is described).
     if session.venue:

@@ -2,7 +2,7 @@
 
 from django import template
 
-from academy.models import name_on_certificates
+from academy.models import address_of, name_on_certificates
 
 register = template.Library()
 
@@ -16,4 +16,4 @@ def certificate_name(user):
 @register.filter
 def email_address(user):
     """The address of ``user``, in whatever field the site's user model keeps it."""
-    return getattr(user, user.get_email_field_name(), "") if user else ""
+    return address_of(user)
