@@ -254,11 +254,11 @@ def verify_credential(data: bytes, trust, today=None) -> Verdict:
     if credential.get("validUntil"):
         verdict.valid_until = credential["validUntil"]
         verdict.expired = parse_timestamp(credential["validUntil"]) < now
-    verdict.revoked = _revoked(credential.get("credentialStatus"), trust)
+    verdict.revoked = revoked_in_list(credential.get("credentialStatus"), trust)
     return verdict
 
 
-def _revoked(status, trust):
+def revoked_in_list(status, trust):
     """True/False from the issuer's signed status list; None if it cannot be checked."""
     if not isinstance(status, dict) or status.get("type") != "BitstringStatusListEntry":
         return None

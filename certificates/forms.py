@@ -18,9 +18,10 @@ class VerifyCodeForm(forms.Form):
 
 class VerifyFileForm(forms.Form):
     file = forms.FileField(
-        label=_("Credential file"),
+        label=_("Certificate file"),
         help_text=_(
-            "An Open Badges credential (.json) or its JWT (.jwt), as the holder downloaded it."
+            "The certificate PDF, its Open Badges credential (.json) or its JWT (.jwt), as the "
+            "holder downloaded it."
         ),
     )
 

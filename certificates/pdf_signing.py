@@ -42,6 +42,9 @@ SIGNATURE_FIELD = "AcademySignature"
 # where the signature covers the whole file.
 SERIAL_KEY = "/AcademyCertificateSerial"
 CODE_KEY = "/AcademyCertificateCode"
+# Its entry in the academy's Bitstring status list (``<list URL>#<index>``), so that a verifier
+# holding an exported list can tell a revoked PDF offline.
+STATUS_KEY = "/AcademyCertificateStatus"
 
 
 class SigningError(RenderError):
@@ -67,6 +70,20 @@ class PdfVerification:
     code: str = ""
     signed_at: datetime | None = None
     timestamped: bool = False
+    status_entry: str = ""
+
+    @property
+    def status(self):
+        """The entry in the academy's status list, as a credential's ``credentialStatus``."""
+        url, _hash, index = self.status_entry.rpartition("#")
+        if not (url and index.isdigit()):
+            return None
+        return {
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListCredential": url,
+            "statusListIndex": index,
+        }
 
     @property
     def is_authentic(self):
@@ -120,11 +137,12 @@ def signer_for(academy_code):
     return _signer(path, path.stat().st_mtime_ns, passphrase)
 
 
-def sign_pdf(data, *, academy_code, serial, code, reason="", location=""):
+def sign_pdf(data, *, academy_code, serial, code, status=None, reason="", location=""):
     """The PDF ``data`` signed by the academy (PAdES B-B, B-T with a timestamp authority).
 
     An academy without a key gets its PDF back unsigned, unless signing is required
     (``CERTIFICATE_SIGNING["REQUIRED"]``, on in production): then ``SigningError``.
+    ``status`` is ``(status list URL, index)``: the certificate's revocation bit.
     """
     signer = signer_for(academy_code)
     if signer is None:
@@ -140,6 +158,8 @@ def sign_pdf(data, *, academy_code, serial, code, reason="", location=""):
     info = generic.DictionaryObject(dict(info.items()))
     info[generic.NameObject(SERIAL_KEY)] = generic.TextStringObject(serial)
     info[generic.NameObject(CODE_KEY)] = generic.TextStringObject(code)
+    if status is not None:
+        info[generic.NameObject(STATUS_KEY)] = generic.TextStringObject("{}#{}".format(*status))
     writer.set_info(writer.add_object(info))
     url = signing_settings()["TIMESTAMP_URL"]
     pdf_signer = signers.PdfSigner(
@@ -218,6 +238,7 @@ def verify_pdf(data: bytes, *, trust_roots=None) -> PdfVerification:
         academy_name=_subject_field(signer, "common_name"),
         serial=str(info.get(SERIAL_KEY, "")),
         code=str(info.get(CODE_KEY, "")),
+        status_entry=str(info.get(STATUS_KEY, "")),
         signed_at=status.signer_reported_dt,
         timestamped=status.timestamp_validity is not None,
     )

@@ -275,12 +275,14 @@ def _issue(enrolment, *, by):
         serial=serial,
         issued_on=issued_on,
     )
+    status_index = issuers.allocate_status_index(academy)
     # Signed last: the stored SHA-256 is that of the file the officer downloads.
     pdf = sign_pdf(
         draw(snapshot, code),
         academy_code=academy.code,
         serial=serial,
         code=code,
+        status=(issuers.status_list_url(academy.code), status_index),
         reason=f"{snapshot['title']} {serial}",
         location=academy.city,
     )
@@ -298,7 +300,7 @@ def _issue(enrolment, *, by):
         issued_by=by,
         issued_at=timezone.now(),
         valid_until=issuers.valid_until(template, issued_on),
-        status_index=issuers.allocate_status_index(academy),
+        status_index=status_index,
     )
     # The Open Badges credential, signed with the academy's key (both proof forms).
     issuers.sign_credential(certificate)

@@ -16,7 +16,7 @@ from . import issuers
 from .credentials import MAX_CREDENTIAL_BYTES, verify_credential
 from .forms import VerifyCodeForm, VerifyFileForm
 from .models import Certificate
-from .services import normalise_code, verification_url
+from .services import check_pdf, normalise_code, verification_url
 
 # Lookups per client and window; a code has 160 random bits, the limit keeps scanning noisy.
 VERIFY_LIMIT = getattr(settings, "CERTIFICATE_VERIFY_LIMIT", (30, 600))
@@ -131,15 +131,6 @@ def _certificate_of(verdict):
     return Certificate.objects.select_related("superseded_by").filter(code=code).first()
 
 
-def _verify_pdf(data):
-    """The PDF branch: the signed-PDF verifier, where the site has it."""
-    try:
-        from .pdf_signing import verify_pdf
-    except ImportError:
-        return None
-    return verify_pdf(data)
-
-
 def verify_file(request):
     """Drop a credential file (or a certificate PDF) to learn whether it is authentic, which
     academy issued it and whether it still holds. The file is read, never kept."""
@@ -154,8 +145,7 @@ def verify_file(request):
     data = upload.read(MAX_CREDENTIAL_BYTES * 64 + 1)
     context = {"form": VerifyFileForm()}
     if data.startswith(b"%PDF"):
-        context["pdf"] = True
-        context["pdf_result"] = _verify_pdf(data)
+        context["pdf_result"], context["certificate"] = check_pdf(data)
         return render(request, "certificates/verify_file.html", context)
     verdict = verify_credential(data, issuers.DatabaseTrust())
     context["verdict"] = verdict

@@ -101,3 +101,37 @@ def test_a_site_without_the_networks_catalogue_still_reads_the_plugin_in_its_lan
         assert translation.gettext("You have completed this course. Well done!") == (
             "Vous avez terminé ce cours. Bravo !"
         )
+
+
+@pytest.mark.parametrize("app", PLUGIN_APPS)
+def test_the_catalogue_holds_every_string_the_code_marks(app, tmp_path):
+    """A string marked for translation but missing from the catalogue is shown in English to
+    everyone: the catalogue is extracted again from the code (as ``make messages`` does) and
+    must hold nothing new."""
+    import shutil
+    import subprocess
+    import sys
+
+    source = Path(apps.get_app_config(app).path)
+    copy = tmp_path / app
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("locale", "__pycache__"))
+    (copy / "locale").mkdir()  # where makemessages writes, and without which it refuses
+    subprocess.run(  # noqa: S603 - this Python, on a copy of our own code
+        [
+            sys.executable,
+            str(Path(settings.BASE_DIR) / "manage.py"),
+            "makemessages",
+            "-l",
+            "fr",
+            "--no-location",
+        ],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+    )
+    marked = {e["msgid"] for e in po_entries(copy / "locale/fr/LC_MESSAGES/django.po")}
+    catalogue = {e["msgid"] for e in po_entries(CATALOGUES[app] / "fr/LC_MESSAGES/django.po")}
+
+    assert sorted(marked - catalogue) == [], (
+        f"run `make messages` and translate {app}'s new strings"
+    )

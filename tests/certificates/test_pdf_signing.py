@@ -9,7 +9,7 @@ import stat
 import subprocess
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -376,3 +376,114 @@ def test_the_sites_own_signing_keys_folder_passes_the_checks(settings):
     from academy.checks import check_signing_keys
 
     assert check_signing_keys(None) == []
+
+
+# The PDF dropped on the public verification page, and checked offline from a bundle
+
+
+def _dropped(client, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    upload = SimpleUploadedFile("certificate.pdf", data, content_type="application/pdf")
+    response = client.post(reverse("certificate_verify_file"), {"file": upload})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_dropped_signed_pdf_is_authentic_and_valid_with_its_holder(client, signed_certificate):
+    page = _dropped(client, signed_certificate.pdf.read())
+
+    assert "Authentic and valid" in page
+    assert "Lisbon Municipal Police" in page and "Ana Luísa Carvalho" in page
+    assert signed_certificate.serial in page and "PAdES" in page
+
+
+def test_a_dropped_pdf_of_a_revoked_certificate_says_revoked_and_why(client, signed_certificate):
+    revoke(signed_certificate, by=UserFactory(is_superuser=True), reason="Issued in error")
+
+    page = _dropped(client, signed_certificate.pdf.read())
+
+    assert "Authentic, but revoked" in page and "Issued in error" in page
+    assert "Authentic and valid" not in page
+
+
+def test_dropped_pdfs_that_prove_nothing_are_named_for_what_they_are(
+    client, signed_certificate, stranger_pki, network_pki, settings, lisbon, tmp_path
+):
+    data = signed_certificate.pdf.read()
+    settings.CERTIFICATE_SIGNING = {"KEY_DIR": tmp_path}  # no key: left unsigned
+    unsigned = issue_certificate(completed(lisbon.academy)).pdf.read()
+    settings.CERTIFICATE_SIGNING = {"KEY_DIR": stranger_pki}
+    forged = issue_certificate(completed(lisbon.academy)).pdf.read()
+    settings.CERTIFICATE_SIGNING = {"KEY_DIR": network_pki, "PASSPHRASE": PASSPHRASE}
+    appended = data + b"\n% one more line\n"
+
+    for file, says in [
+        (changed_byte(data), "Tampered or damaged"),
+        (appended, "Tampered or damaged"),
+        (data[: len(data) // 2], "Tampered or damaged"),
+        (unsigned, "Not signed"),
+        (forged, "Not issued by the network"),
+    ]:
+        page = _dropped(client, file)
+        assert says in page
+        assert "Authentic" not in page and signed_certificate.serial not in page
+
+
+def test_a_dropped_pdf_is_checked_in_the_visitors_language(client, signed_certificate):
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override("fr"):
+        url = reverse("certificate_verify_file")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("c.pdf", signed_certificate.pdf.read())
+    page = client.post(url, {"file": upload}).content.decode()
+
+    assert "Authentique et valable" in page
+
+
+def test_a_signed_pdf_carries_its_status_list_entry(signed_certificate):
+    result = verify_pdf(signed_certificate.pdf.read())
+
+    assert result.status["statusListIndex"] == str(signed_certificate.status_index)
+    assert result.status["statusListCredential"].endswith("/academies/LIS/status-list.json")
+
+
+def test_verify_credential_checks_a_pdf_offline_from_the_bundle_revocation_included(
+    signed_certificate, tmp_path, capsys
+):
+    pdf = tmp_path / "certificate.pdf"
+    pdf.write_bytes(signed_certificate.pdf.read())
+    bundle = tmp_path / "bundle"
+    call_command("export_trust_bundle", str(bundle))
+    assert not list(bundle.rglob("*.p12")) and not list(bundle.rglob("*key*"))
+
+    call_command("verify_credential", str(pdf), bundle=str(bundle))
+    out = capsys.readouterr().out
+    assert "AUTHENTIC (PDF signature)" in out and "not revoked" in out and "VALID" in out
+
+    (tmp_path / "changed.pdf").write_bytes(changed_byte(pdf.read_bytes()))
+    with pytest.raises(CommandError, match="TAMPERED"):
+        call_command("verify_credential", str(tmp_path / "changed.pdf"), bundle=str(bundle))
+
+    revoke(signed_certificate, by=UserFactory(is_superuser=True), reason="Issued in error")
+    with pytest.raises(CommandError, match="REVOKED"):  # online, from this site's records
+        call_command("verify_credential", str(pdf))
+    call_command("export_trust_bundle", str(bundle))
+    with pytest.raises(CommandError, match="REVOKED"):  # offline, from the new bundle
+        call_command("verify_credential", str(pdf), bundle=str(bundle))
+
+
+def test_offline_a_pdf_is_not_trusted_without_the_networks_root(signed_certificate, tmp_path):
+    pdf = tmp_path / "certificate.pdf"
+    pdf.write_bytes(signed_certificate.pdf.read())
+    bundle = tmp_path / "bundle"
+    call_command("export_trust_bundle", str(bundle))
+    for root in (bundle / "roots").glob("*.pem"):
+        root.unlink()
+
+    with pytest.raises(CommandError, match="UNTRUSTED"):
+        call_command("verify_credential", str(pdf), bundle=str(bundle))

@@ -2,14 +2,16 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from certificates.credentials import BundleTrust, verify_credential
+from certificates.credentials import BundleTrust, revoked_in_list, verify_credential
+from certificates.pdf_signing import verify_pdf
 
 
 class Command(BaseCommand):
     help = (
-        "Verify an Open Badges credential file (JSON or JWT): authentic or tampered, which "
-        "academy issued it, revoked or expired. With --bundle, offline, from a folder written "
-        "by export_trust_bundle; without, from this site's database. Exits 1 unless it holds."
+        "Verify a certificate file (its signed PDF, or its Open Badges credential as JSON or "
+        "JWT): authentic or tampered, which academy issued it, revoked or expired. With "
+        "--bundle, offline, from a folder written by export_trust_bundle; without, from this "
+        "site's database. Exits 1 unless it holds."
     )
 
     def add_arguments(self, parser):
@@ -21,6 +23,8 @@ class Command(BaseCommand):
             data = Path(file).read_bytes()
         except OSError as error:
             raise CommandError(str(error)) from error
+        if data.lstrip()[:5].startswith(b"%PDF"):
+            return self.verify_pdf(data, bundle)
         if bundle:
             trust = BundleTrust(bundle)
         else:
@@ -42,6 +46,46 @@ class Command(BaseCommand):
             raise CommandError("EXPIRED.", returncode=1)
         if verdict.revoked is None:
             self.stdout.write("  status: could not be checked (no status list for it)")
+        else:
+            self.stdout.write("  status: not revoked")
+        self.stdout.write("VALID")
+
+    def verify_pdf(self, data, bundle):
+        """A signed PDF: its signature under the network's root, and its bit in its academy's
+        status list (the bundle's, offline; this site's otherwise)."""
+        if bundle:
+            from pyhanko.keys import load_cert_from_pemder
+
+            roots = sorted((Path(bundle) / "roots").glob("*.pem"))
+            result = verify_pdf(data, trust_roots=[load_cert_from_pemder(str(p)) for p in roots])
+            trust, expired = BundleTrust(bundle), False
+        else:
+            from certificates.issuers import DatabaseTrust
+            from certificates.services import check_pdf
+
+            result, certificate = check_pdf(data)
+            trust, expired = DatabaseTrust(), bool(certificate and certificate.is_expired)
+        revoked = revoked_in_list(result.status, trust) if result.is_authentic else None
+        return self.report_pdf(result, revoked=revoked, expired=expired)
+
+    def report_pdf(self, result, *, revoked, expired=False):
+        if not result.is_authentic:
+            raise CommandError(
+                f"{result.verdict.upper()}: not a PDF the network signed, as it is.", returncode=1
+            )
+        self.stdout.write(f"AUTHENTIC (PDF signature), issued by {result.academy_name}")
+        self.stdout.write(f"  academy: {result.academy_code}")
+        self.stdout.write(f"  serial: {result.serial}")
+        if result.signed_at:
+            self.stdout.write(f"  signed: {result.signed_at.isoformat()}")
+        if revoked:
+            raise CommandError("REVOKED (or superseded) by its academy.", returncode=1)
+        if expired:
+            raise CommandError("EXPIRED.", returncode=1)
+        if revoked is None:
+            self.stdout.write(
+                f"  status: could not be checked; verify the code {result.code} online"
+            )
         else:
             self.stdout.write("  status: not revoked")
         self.stdout.write("VALID")
