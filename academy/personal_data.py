@@ -221,3 +221,19 @@ def keys_to_people():
                 found.append(model)
                 break
     return found
+
+
+def keys_to_records():
+    """Every installed model with a key to a person's own record (a model declared with a
+    section of My data: an enrolment, an attempt): what it holds is about that person too."""
+    records = {h.model_class for h in registry.holdings if h.title and h.person}
+    return [
+        model
+        for model in apps.get_models()
+        if any(
+            isinstance(model_field, models.ForeignKey)
+            and model_field.related_model in records
+            and model_field.model is model
+            for model_field in model._meta.get_fields()
+        )
+    ]

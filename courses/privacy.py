@@ -5,11 +5,12 @@ Erasure keeps the records, without the person (their account is pseudonymised): 
 stay for item analysis and aggregate reports, attendance for counts; the written words
 (answers, comments, reasons) go."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from academy.personal_data import KEEP, Holding, RetentionRule, add_retention, register
 
-from .models import Response
+from .models import Response, Statement
 
 register(
     Holding(
@@ -116,13 +117,87 @@ add_retention(
     )
 )
 
-# Peer reviews (issue 21): the written parts go with the person; the reviewer's account is
-# pseudonymised by the site's user model. Not yet in My data (a section of its own to come).
+
+def package_rows(rows):
+    """What SCORM or H5P content reported of the person, in their language."""
+    return [
+        {
+            gettext("Package"): row.package.title,
+            gettext("Part"): row.sco,
+            gettext("Completion"): row.get_completion_status_display(),
+            gettext("Result"): row.get_success_status_display(),
+            gettext("Score"): row.score_raw,
+            gettext("Minutes spent"): row.seconds_spent // 60,
+            gettext("Last reported"): row.updated_at,
+        }
+        for row in rows.select_related("package").order_by("pk")
+    ]
+
+
+def statements_of(users):
+    """The xAPI statements about ``users``: they name them only by their pseudonymous
+    account, which the site alone can compute."""
+    from .xapi import actor
+
+    names = [actor(user)["account"]["name"] for user in users]
+    return Statement.objects.filter(payload__actor__account__name__in=names)
+
+
+def _activity_name(activity):
+    names = activity.get("definition", {}).get("name", {})
+    return next(iter(names.values()), activity.get("id", ""))
+
+
+def statement_rows(rows):
+    return [
+        {
+            gettext("Made on"): row.created_at,
+            gettext("Event"): row.payload["verb"]["id"].rsplit("/", 1)[-1],
+            gettext("Activity"): _activity_name(row.payload["object"]),
+            gettext("Sent to the network's learning record store"): row.get_state_display(),
+        }
+        for row in rows.order_by("pk")
+    ]
+
+
 register(
     Holding(
         "courses.PeerReview",
         person="reviewer",
+        title=_("Your peer reviews"),
+        export=(
+            "session__title",
+            "strengths",
+            "risks",
+            "recommendations",
+            "transferable",
+            "transferable_why",
+            "submitted_at",
+        ),
+        # The written parts go with the person; the review (its session, whether the practice
+        # transfers) stays for the report, from a pseudonymised account.
         erase={"strengths": "", "risks": "", "recommendations": "", "transferable_why": ""},
+        order=55,
     ),
     Holding("courses.ReviewReport", person="published_by", erase={"published_by": None}),
+    Holding(
+        "courses.PackageTracking",
+        person="enrolment__officer",
+        title=_("SCORM and H5P content"),
+        export=package_rows,
+        # What the content saved of itself (bookmark, free answers) goes; the outcome stays,
+        # as module progress does.
+        erase={"suspend_data": "", "location": ""},
+        order=45,
+    ),
+    Holding(
+        "courses.Statement",
+        rows=statements_of,
+        title=_("Learning records for the network's LRS"),
+        export=statement_rows,
+        # Nothing of an erased person is sent any more; those already sent stay at the LRS
+        # under the pseudonymous account, which no longer leads to anyone.
+        erase=lambda rows, users: rows.delete(),
+        order=75,
+    ),
 )

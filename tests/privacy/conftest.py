@@ -12,7 +12,15 @@ from wagtail.log_actions import log
 from academy.mail import send_to
 from academy.services import publish_under
 from certificates.services import issue_certificate
-from courses.models import AssessmentPage, Choice, ModulePage, Question, Response, Session
+from courses.models import (
+    AssessmentPage,
+    Choice,
+    ModulePage,
+    PeerReview,
+    Question,
+    Response,
+    Session,
+)
 from courses.services import (
     complete,
     complete_module,
@@ -26,6 +34,9 @@ from courses.services import (
 )
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
+from tests.courses.package_builders import package_course, scorm12_files
+from tests.courses.practices import build_practice
+from tests.courses.test_package_play import commit, player_config
 from tests.factories import UserFactory
 
 NAME = "Zofia Quillfeather"
@@ -54,6 +65,12 @@ def written_answer_assessment(course):
             ],
         ),
     )
+
+
+def package_enrolment(person, academy):
+    course, module, package = package_course(academy, scorm12_files(), title="Radio procedure")
+    session = make_session(academy, course=course, capacity=5, title="Radio, online")
+    return module, package, enrol(person, session)
 
 
 def build_record(city, trainer, coordinator, *, name=NAME, email=EMAIL):
@@ -106,6 +123,26 @@ def build_record(city, trainer, coordinator, *, name=NAME, email=EMAIL):
     client.post(reverse("login"), {"username": email, "password": "correct horse battery staple"})
     # The admin's history of the account names the person.
     log(instance=person, action="wagtail.edit", user=coordinator)
+    # A SCORM course whose content saved words of the officer's own, and a peer review they
+    # wrote (of another city's practice: the review is made here as the service saves it).
+    module, package, scorm = package_enrolment(person, academy)
+    client.force_login(person)
+    _response, config = player_config(client, module)
+    commit(client, module, config, 1, {"cmi.suspend_data": f"notes of {name}"})
+    practice = build_practice(academy, title="Night buses")
+    review_session = make_session(
+        academy, kind=Session.Kind.PEER_REVIEW, practice=practice, title="Review of night buses"
+    )
+    review = PeerReview.objects.create(
+        session=review_session,
+        reviewer=person,
+        strengths=f"As {name} saw it, the drivers know the riders",
+        risks="Few buses after two.",
+        recommendations="Publish the timetable.",
+        transferable=PeerReview.Transferable.YES,
+        transferable_why="Same network.",
+        submitted_at=timezone.now(),
+    )
     return {
         "person": person,
         "academy": academy,
@@ -115,6 +152,9 @@ def build_record(city, trainer, coordinator, *, name=NAME, email=EMAIL):
         "session": session,
         "day": day,
         "assessment": assessment,
+        "scorm": scorm,
+        "package": package,
+        "review": review,
     }
 
 

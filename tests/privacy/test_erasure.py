@@ -173,3 +173,29 @@ def test_the_erasure_requests_list_shows_waiting_requests_to_network_admins(
 
     assert page.status_code == 200
     assert officer.email in page.content.decode()
+
+
+def test_erasure_covers_package_tracking_statements_reviews_and_credentials(
+    client, record, network_admin
+):
+    from certificates.models import StatusList
+    from courses.models import PackageTracking, PeerReview
+    from courses.privacy import statements_of
+
+    person, certificate = record["person"], record["certificate"]
+    people = type(person)._default_manager.filter(pk=person.pk)
+    assert statements_of(people).exists() and certificate.credential
+    assert not StatusList.objects.get(academy=certificate.academy).is_set(certificate.status_index)
+
+    erase(client, person, network_admin)
+
+    tracking = PackageTracking.objects.get(enrolment=record["scorm"])
+    assert tracking.suspend_data == "" and tracking.location == ""
+    assert not statements_of(people).exists()  # nothing more is sent about them
+    review = PeerReview.objects.get(pk=record["review"].pk)
+    assert (review.strengths, review.transferable) == ("", PeerReview.Transferable.YES)
+    certificate = Certificate.objects.get(pk=certificate.pk)
+    assert certificate.credential is None and certificate.credential_jwt == ""
+    # Revoked in the academy's signed status list too: an offline verifier holding the
+    # officer's old credential learns it no longer holds.
+    assert StatusList.objects.get(academy=certificate.academy).is_set(certificate.status_index)

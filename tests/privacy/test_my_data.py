@@ -30,6 +30,9 @@ def test_my_data_shows_every_kind_of_record_of_the_officer(client, record):
         "Sign-ins",
         "Failed sign-ins",
         "Staff who looked at your record",
+        "Your peer reviews",
+        "SCORM and H5P content",
+        "Learning records for the network&#x27;s LRS",
     ]:
         assert f">{heading}</h2>" in page, heading
     assert NAME in page and EMAIL in page
@@ -37,6 +40,8 @@ def test_my_data_shows_every_kind_of_record_of_the_officer(client, record):
     assert ANSWER in page and f"Well argued, {NAME}" in page
     assert record["certificate"].serial in page
     assert "Exchange Day on neighbourhood walks" in page  # attendance
+    assert f"As {NAME} saw it" in page and "Review of night buses" in page  # the peer review
+    assert record["package"].title in page  # what the SCORM content reported
 
 
 def test_my_data_shows_nothing_of_another_officer(client, record):
