@@ -1,10 +1,12 @@
 """The city policy at the doors of the admin: the guard of a view and its menu item ask the
 same question of ``academy.policy``, so that a menu shows just what its view lets in."""
 
+from dataclasses import dataclass
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.urls import path
+from django.urls import path, reverse
+from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import policy
@@ -88,3 +90,30 @@ class RecordsWhoLooked:
             academy=self.academy_seen(),
         )
         return response
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """An admin menu item as an app declares it: shown to whoever may do ``action``."""
+
+    label: str
+    url_name: str
+    icon_name: str
+    order: int
+    action: str
+
+    def menu_item(self):
+        return PolicyMenuItem(
+            self.label,
+            reverse(self.url_name),
+            icon_name=self.icon_name,
+            order=self.order,
+            action=self.action,
+        )
+
+
+def register_menu_items(hook_name, *entries):
+    """Register each entry in the Wagtail menu hook ``hook_name`` (its URL is reversed when
+    the menu is built, as a hook function would)."""
+    for entry in entries:
+        hooks.register(hook_name, entry.menu_item)

@@ -1,4 +1,4 @@
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
@@ -6,7 +6,13 @@ from wagtail.admin.views.account import BaseSettingsPanel
 from wagtail.snippets.models import register_snippet
 
 from . import page_cache
-from .admin_access import PolicyMenuItem, network_admins_only, only_for, report_paths
+from .admin_access import (
+    MenuEntry,
+    network_admins_only,
+    only_for,
+    register_menu_items,
+    report_paths,
+)
 from .forms import CertificateDetailsForm
 from .media_api import CityDocumentsAPIViewSet, CityImagesAPIViewSet
 from .models import AcademyPage, Profile, profile_of
@@ -52,26 +58,24 @@ def register_onboarding_url():
     ]
 
 
-@hooks.register("register_settings_menu_item")
-def register_onboarding_menu_item():
-    return PolicyMenuItem(
-        _("Onboard a host city"),
-        reverse("academy_onboard_city"),
-        icon_name="site",
-        order=50,
-        action="onboard",
-    )
+register_menu_items(
+    "register_settings_menu_item",
+    MenuEntry(_("Onboard a host city"), "academy_onboard_city", "site", 50, "onboard"),
+)
 
 
-@hooks.register("register_admin_menu_item")
-def register_officer_import_menu_item():
-    return PolicyMenuItem(
-        _("Import officers"),
-        reverse("academy_officer_import"),
-        icon_name="group",
-        order=260,
-        action="import_officers",
-    )
+register_menu_items(
+    "register_admin_menu_item",
+    MenuEntry(_("Import officers"), "academy_officer_import", "group", 260, "import_officers"),
+)
+
+
+register_menu_items(
+    "register_reports_menu_item",
+    MenuEntry(_("Erasure requests"), "academy_erasure_requests", "bin", 720, "network_report"),
+    MenuEntry(_("Who looked"), "academy_access_log", "view", 721, "network_report"),
+    MenuEntry(_("Retention"), "academy_retention", "time", 722, "network_report"),
+)
 
 
 class CertificateDetailsPanel(BaseSettingsPanel):
@@ -141,36 +145,3 @@ def register_personal_data_urls():
             name="academy_retention",
         ),
     ]
-
-
-@hooks.register("register_reports_menu_item")
-def register_erasure_requests_menu_item():
-    return PolicyMenuItem(
-        _("Erasure requests"),
-        reverse("academy_erasure_requests"),
-        icon_name="bin",
-        order=720,
-        action="network_report",
-    )
-
-
-@hooks.register("register_reports_menu_item")
-def register_access_log_menu_item():
-    return PolicyMenuItem(
-        _("Who looked"),
-        reverse("academy_access_log"),
-        icon_name="view",
-        order=721,
-        action="network_report",
-    )
-
-
-@hooks.register("register_reports_menu_item")
-def register_retention_menu_item():
-    return PolicyMenuItem(
-        _("Retention"),
-        reverse("academy_retention"),
-        icon_name="time",
-        order=722,
-        action="network_report",
-    )

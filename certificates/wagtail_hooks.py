@@ -1,7 +1,7 @@
 from collections import Counter
 
 from django.db.models import Count, Max, Q
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -11,8 +11,9 @@ from wagtail.snippets.models import register_snippet
 
 from academy import policy
 from academy.admin_access import (
-    PolicyMenuItem,
+    MenuEntry,
     network_admins_only,
+    register_menu_items,
     report_paths,
     require_coordinator,
     require_staff,
@@ -174,37 +175,12 @@ def register_report_urls():
     ]
 
 
-@hooks.register("register_reports_menu_item")
-def register_sessions_report_menu_item():
-    return PolicyMenuItem(
-        _("Sessions"),
-        reverse("home_sessions_report"),
-        icon_name="date",
-        order=705,
-        action="report",
-    )
-
-
-@hooks.register("register_reports_menu_item")
-def register_expiring_report_menu_item():
-    return PolicyMenuItem(
-        _("Certificates expiring"),
-        reverse("certificates_expiring_report"),
-        icon_name="time",
-        order=707,
-        action="manage",
-    )
-
-
-@hooks.register("register_reports_menu_item")
-def register_network_report_menu_item():
-    return PolicyMenuItem(
-        _("Network"),
-        reverse("home_network_report"),
-        icon_name="globe",
-        order=710,
-        action="network_report",
-    )
+register_menu_items(
+    "register_reports_menu_item",
+    MenuEntry(_("Sessions"), "home_sessions_report", "date", 705, "report"),
+    MenuEntry(_("Certificates expiring"), "certificates_expiring_report", "time", 707, "manage"),
+    MenuEntry(_("Network"), "home_network_report", "globe", 710, "network_report"),
+)
 
 
 @hooks.register("register_session_admin_links")

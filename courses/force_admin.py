@@ -6,11 +6,10 @@ nothing of other forces' officers shows."""
 from functools import wraps
 
 import django_filters
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
@@ -23,6 +22,7 @@ from academy.models import Profile, name_on_certificates
 from courses.forms import EnrolmentDecisionForm
 from courses.models import Enrolment
 from courses.services import decide_many_for_force
+from courses.session_admin import decide_selected
 
 
 def training_managers_only(view):
@@ -72,21 +72,7 @@ class ForceRequestsView(WagtailAdminTemplateMixin, FormView):
         return super().get_context_data(enrolments=self.waiting, **kwargs)
 
     def form_valid(self, form):
-        data = form.cleaned_data
-        decided, refused = decide_many_for_force(
-            data["enrolments"],
-            approve=data["decision"] == "approve",
-            reason=data["reason"].strip(),
-            by=self.request.user,
-        )
-        if decided:
-            messages.success(
-                self.request,
-                ngettext("%(count)d request decided.", "%(count)d requests decided.", len(decided))
-                % {"count": len(decided)},
-            )
-        for enrolment, why in refused:
-            messages.error(self.request, f"{enrolment.officer}: {why}")
+        decide_selected(self.request, form, decide_many_for_force)
         return redirect("courses_force_requests")
 
 

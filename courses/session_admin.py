@@ -32,6 +32,26 @@ def staff_session(user, pk, *, action="view"):
     )
 
 
+def decide_selected(request, form, decide):
+    """Decide the enrolments ticked in ``form`` with ``decide`` (a service taking them and
+    the decision, giving back those decided and those refused with why), and say so."""
+    data = form.cleaned_data
+    decided, refused = decide(
+        data["enrolments"],
+        approve=data["decision"] == "approve",
+        reason=data["reason"].strip(),
+        by=request.user,
+    )
+    if decided:
+        messages.success(
+            request,
+            ngettext("%(count)d request decided.", "%(count)d requests decided.", len(decided))
+            % {"count": len(decided)},
+        )
+    for enrolment, why in refused:
+        messages.error(request, f"{enrolment.officer}: {why}")
+
+
 class SessionAdminMixin(WagtailAdminTemplateMixin):
     """An admin page about one session of the user's city."""
 
@@ -89,21 +109,7 @@ class SessionEnrolmentsView(RecordsWhoLooked, SessionAdminMixin, FormView):
     def form_valid(self, form):
         if not self.can_decide:
             raise PermissionDenied
-        data = form.cleaned_data
-        decided, refused = decide_many(
-            data["enrolments"],
-            approve=data["decision"] == "approve",
-            reason=data["reason"].strip(),
-            by=self.request.user,
-        )
-        if decided:
-            messages.success(
-                self.request,
-                ngettext("%(count)d request decided.", "%(count)d requests decided.", len(decided))
-                % {"count": len(decided)},
-            )
-        for enrolment, why in refused:
-            messages.error(self.request, f"{enrolment.officer}: {why}")
+        decide_selected(self.request, form, decide_many)
         return redirect("academy_session_enrolments", self.session.pk)
 
 

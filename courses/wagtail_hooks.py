@@ -5,7 +5,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from academy.admin_access import PolicyMenuItem, report_paths, require_staff
+from academy.admin_access import MenuEntry, register_menu_items, report_paths, require_staff
 from courses.viewsets import CitySessionPermissionPolicy, SessionViewSet
 
 from .assessment_admin import (
@@ -115,37 +115,17 @@ def register_assessment_urls():
     ]
 
 
-@hooks.register("register_reports_menu_item")
-def register_assessments_report_menu_item():
-    return PolicyMenuItem(
-        _("Assessments"),
-        reverse("courses_assessments"),
-        icon_name="tasks",
-        order=700,
-        action="report",
-    )
+register_menu_items(
+    "register_reports_menu_item",
+    MenuEntry(_("Assessments"), "courses_assessments", "tasks", 700, "report"),
+)
 
 
-@hooks.register("register_admin_menu_item")
-def register_grading_queue_menu_item():
-    return PolicyMenuItem(
-        _("Grading queue"),
-        reverse("courses_grading_queue"),
-        icon_name="edit",
-        order=255,
-        action="report",
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_network_courses_menu_item():
-    return PolicyMenuItem(
-        _("Network courses"),
-        reverse("courses_network"),
-        icon_name="copy",
-        order=250,
-        action="copy_course",
-    )
+register_menu_items(
+    "register_admin_menu_item",
+    MenuEntry(_("Grading queue"), "courses_grading_queue", "edit", 255, "report"),
+    MenuEntry(_("Network courses"), "courses_network", "copy", 250, "copy_course"),
+)
 
 
 @hooks.register("register_admin_viewset")

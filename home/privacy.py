@@ -4,6 +4,8 @@ account itself and django-axes' sign-in records (which name the person by their 
 The account is pseudonymised rather than deleted: the learning records it keys (scores,
 attendance) stay for aggregate reports, without the person. It can no longer sign in."""
 
+from functools import partial
+
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import CharField, Exists, OuterRef, Q, Value
@@ -128,30 +130,24 @@ add_retention(
         apply=lambda due: erase_accounts(due, by=None, at=timezone.now()),
     )
 )
-add_retention(
-    RetentionRule(
-        name="sign_in_failures",
-        label=_("Failed sign-ins"),
-        setting="SIGN_IN_FAILURE_DAYS",
-        default=90,
-        due=lambda before: AccessFailureLog.objects.filter(attempt_time__lt=before),
+
+
+def attempted_before(model, before):
+    """django-axes' records of ``model`` older than ``before``."""
+    return model.objects.filter(attempt_time__lt=before)
+
+
+for name, label, setting, default, model in [
+    ("sign_in_failures", _("Failed sign-ins"), "SIGN_IN_FAILURE_DAYS", 90, AccessFailureLog),
+    ("sign_in_attempts", _("Sign-in lockout counters"), "SIGN_IN_FAILURE_DAYS", 90, AccessAttempt),
+    ("sign_ins", _("Record of sign-ins"), "SIGN_IN_RECORD_DAYS", 365, AccessLog),
+]:
+    add_retention(
+        RetentionRule(
+            name=name,
+            label=label,
+            setting=setting,
+            default=default,
+            due=partial(attempted_before, model),
+        )
     )
-)
-add_retention(
-    RetentionRule(
-        name="sign_in_attempts",
-        label=_("Sign-in lockout counters"),
-        setting="SIGN_IN_FAILURE_DAYS",
-        default=90,
-        due=lambda before: AccessAttempt.objects.filter(attempt_time__lt=before),
-    )
-)
-add_retention(
-    RetentionRule(
-        name="sign_ins",
-        label=_("Record of sign-ins"),
-        setting="SIGN_IN_RECORD_DAYS",
-        default=365,
-        due=lambda before: AccessLog.objects.filter(attempt_time__lt=before),
-    )
-)
