@@ -77,7 +77,8 @@ def test_trainer_writes_a_course_and_submits_it_without_being_able_to_publish(de
         "Agree a venue safety charter with licensees."
     )
     trainer.get_by_role("tab", name="Details").click()
-    trainer.get_by_label("Co-production of security").check()
+    # A theme (the glossary has a term of the same name, among the course's key terms).
+    trainer.get_by_role("region", name="Themes").get_by_label("Co-production of security").check()
     trainer.get_by_label("Portuguese").check()
     trainer.get_by_label("CPD hours").fill("6")
 

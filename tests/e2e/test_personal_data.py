@@ -27,7 +27,8 @@ def test_an_officer_downloads_their_data_and_is_erased_on_request(demo, open_pag
     sign_in(officer, demo, OFFICER)
     officer.goto(f"{demo}/en/accounts/my-data/")
     expect(officer.locator("h1")).to_have_text("My data")
-    expect(officer.get_by_role("cell", name=certificate.serial, exact=True)).to_be_visible()
+    certificates = officer.get_by_role("region", name="Certificates", exact=True)
+    expect(certificates.get_by_role("cell", name=certificate.serial, exact=True)).to_be_visible()
     with officer.expect_download() as download:
         officer.get_by_role("link", name="Download as JSON").click()
     document = json.loads(download.value.path().read_text(encoding="utf-8"))

@@ -41,8 +41,20 @@
         });
     }
 
+    // An answer given before this script ran (a quick hand, or the browser restoring the
+    // form on "Back") is saved too.
+    function changedSinceLoad(input) {
+        if (input.type === "radio" || input.type === "checkbox") {
+            return input.checked !== input.defaultChecked;
+        }
+        return input.type !== "hidden" && input.value !== input.defaultValue;
+    }
+
     var timers = {};
     form.querySelectorAll("fieldset.question").forEach(function (fieldset) {
+        if (Array.prototype.some.call(fieldset.querySelectorAll("input, textarea"), changedSinceLoad)) {
+            save(fieldset);
+        }
         fieldset.addEventListener("change", function () { save(fieldset); });
         fieldset.addEventListener("input", function (event) {
             if (event.target.tagName !== "TEXTAREA") { return; }

@@ -31,6 +31,15 @@
         window.clearTimeout(timer);
         timer = window.setTimeout(save, 300);
     });
+    // What was typed before this script ran (a quick typist, or the browser restoring the
+    // form on "Back") is saved too.
+    var typedBefore = Array.prototype.some.call(form.elements, function (field) {
+        if (field.type === "radio" || field.type === "checkbox") {
+            return field.checked !== field.defaultChecked;
+        }
+        return field.type !== "hidden" && "defaultValue" in field && field.value !== field.defaultValue;
+    });
+    if (typedBefore) { timer = window.setTimeout(save, 300); }
     var sent = false;
     form.addEventListener("submit", function (event) {
         if (sent) { event.preventDefault(); return; }
