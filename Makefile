@@ -12,7 +12,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/academy
 MANAGE := $(PYTHON) manage.py
 
 PHONY_LRS := lrs-venv
-.PHONY: $(PHONY_LRS) venv demo serve seed screenshots test test-plugin test-postgres test-e2e test-e2e-postgres bench load lint format messages check-deploy clean
+.PHONY: $(PHONY_LRS) venv demo serve seed screenshots test test-plugin test-postgres test-e2e test-e2e-postgres bench bench-workers load lint format messages check-deploy clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -80,6 +80,12 @@ bench: venv
 	$(PYTHON) benchmarks/certificates.py
 	$(PYTHON) benchmarks/pages.py
 	$(PYTHON) benchmarks/credentials.py
+
+# 1,000 signed certificates issued by two `db_worker` processes on PostgreSQL (the load
+# test's database, recreated): time, each worker's peak memory, parts per worker.
+bench-workers: venv
+	$(BIN)/pip install --quiet -e ".[load]"
+	POSTGRES_LOAD_URL=$(POSTGRES_LOAD_URL) $(PYTHON) benchmarks/certificate_workers.py
 
 # The site under load on this machine: PostgreSQL database recreated and seeded at
 # LOAD_SCALE, gunicorn on 127.0.0.1, locust's officers, then the records checked.
