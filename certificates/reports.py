@@ -84,7 +84,10 @@ class SessionProgressView(RecordsWhoLooked, AcademyReportView):
     data_access_what = gettext_lazy("Progress matrix")
 
     def officers_seen(self, context):
-        return self.session.enrolments.active().values_list("officer_id", flat=True)
+        """The officers of the page shown (whatever the session's size); of an export, all."""
+        if self.is_export:
+            return self.session.enrolments.active().values_list("officer_id", flat=True)
+        return [row.officer_id for row in context["object_list"]]
 
     @cached_property
     def session(self):
@@ -191,6 +194,7 @@ class SessionProgressView(RecordsWhoLooked, AcademyReportView):
             profile = profile_of(officer)
             mine = progress[enrolment.pk]
             row = SimpleNamespace(
+                officer_id=officer.pk,
                 officer=name_on_certificates(officer),
                 force=profile.force.name if profile and profile.force else "",
                 state=enrolment.get_state_display(),

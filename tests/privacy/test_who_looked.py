@@ -27,6 +27,29 @@ def test_an_export_is_recorded_as_an_export(client, record, lisbon_coordinator):
     assert DataAccess.objects.get(officer=record["person"]).purpose == DataAccess.Purpose.EXPORT
 
 
+def test_a_page_of_the_matrix_records_the_officers_on_that_page_and_an_export_all(
+    client, record, lisbon_coordinator, monkeypatch
+):
+    from certificates.reports import SessionProgressView
+    from courses.services import decide, enrol
+    from tests.factories import UserFactory
+
+    for number in range(3):  # the session asks for approval: approved, they are in the matrix
+        officer = UserFactory(full_name=f"Officer {number}")
+        decide(enrol(officer, record["session"]), approve=True, reason="", by=lisbon_coordinator)
+    monkeypatch.setattr(SessionProgressView, "paginate_by", 2)
+    client.force_login(lisbon_coordinator)
+    url = reverse("home_session_progress", args=[record["session"].pk])
+
+    page = client.get(url + "?page=2").content.decode()
+    seen = set(DataAccess.objects.values_list("officer__academy_profile__full_name", flat=True))
+    assert len(seen) == 2 and all(name in page for name in seen)
+
+    client.get(url + "?export=csv")
+    exported = DataAccess.objects.filter(purpose=DataAccess.Purpose.EXPORT)
+    assert exported.count() == 4
+
+
 @pytest.mark.parametrize(
     "url_name, what",
     [
