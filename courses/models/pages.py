@@ -228,6 +228,23 @@ class CoursePage(DirectRoutingMixin, Page):
         return context
 
 
+# The fields of a module that its link in a course, its place and its progress need.
+MODULE_LINK_FIELDS = (
+    "id",
+    "path",
+    "depth",
+    "title",
+    "slug",
+    "url_path",
+    "live",
+    "locale_id",
+    "translation_key",
+    "content_type_id",
+    "required",
+    "estimated_minutes",
+)
+
+
 def learning_context(user, course, modules, current=None, enrolment=None):
     """What a course or module page shows an officer: enrolment, progress, next step.
 
@@ -309,11 +326,13 @@ class ModulePage(DirectRoutingMixin, Page):
         # The module served passed its ancestors' view restrictions: only a sibling's own
         # restriction hides it (in the same query, where ``public()`` would add one).
         restricted = PageViewRestriction.objects.filter(page=OuterRef("pk"))
+        # Only what a link, the order and the progress need (50 whole pages cost more than
+        # the rest of the page).
         siblings = list(
             ModulePage.objects.sibling_of(self)
             .live()
             .exclude(Exists(restricted))
-            .defer_streamfields()
+            .only(*MODULE_LINK_FIELDS)
         )
         later = [module for module in siblings if module.path > self.path]
         earlier = [module for module in siblings if module.path < self.path]
