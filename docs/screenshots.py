@@ -158,6 +158,15 @@ def main():
                 check=True,
             )
             print("docs/certificate.png")
+            # The same PDF dropped on the public verification page, as a verifier would.
+            verifier = browser.new_page(viewport={"width": 1280, "height": 900})
+            verifier.goto(f"{base}/en/certificates/verify/file/")
+            verifier.set_input_files("input[type=file]", str(work / "certificate.pdf"))
+            verifier.click("form.form-card button[type=submit]")
+            verifier.wait_for_load_state("networkidle")
+            verifier.screenshot(path=DOCS / "verify-pdf.png")
+            print("docs/verify-pdf.png")
+            shoot(officer, f"{base}/en/accounts/my-data/", "my-data.png")
             coordinator = browser.new_page(viewport={"width": 1440, "height": 900})
             sign_in(coordinator, base, urls["coordinator"])
             shoot(coordinator, f"{base}/admin/", "dashboard.png")
