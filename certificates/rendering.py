@@ -12,6 +12,7 @@ Templates are Django templates, so every value printed in them is escaped: a nam
 with HTML in it prints as text.
 """
 
+import base64
 import io
 import unicodedata
 from functools import cache
@@ -130,6 +131,31 @@ def direction(text):
         if kind == "L":
             return "ltr"
     return "ltr"
+
+
+def qr_code(text, *, module_pixels=8, quiet_zone=4):
+    """``text`` as a QR code (error correction M), a PNG data URI of black and white pixels.
+
+    One picture, where xhtml2pdf's ``<pdf:barcode type="qr">`` draws each run of dark
+    modules as a shape of its own: a fifth of a certificate's printing time."""
+    from PIL import Image
+    from reportlab.graphics.barcode import qrencoder
+
+    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    qr.addData(text)
+    qr.make()
+    side = qr.getModuleCount() + 2 * quiet_zone
+    white = [255] * side
+    rows = [white] * quiet_zone
+    for modules in qr.modules:
+        row = [0 if dark else 255 for dark in modules]
+        rows.append(white[:quiet_zone] + row + white[:quiet_zone])
+    rows += [white] * quiet_zone
+    picture = Image.frombytes("L", (side, side), bytes(v for row in rows for v in row))
+    picture = picture.convert("1").resize((side * module_pixels,) * 2, Image.Resampling.NEAREST)
+    output = io.BytesIO()
+    picture.save(output, "PNG")
+    return "data:image/png;base64," + base64.b64encode(output.getvalue()).decode("ascii")
 
 
 def resource_policy(extra_roots=()):

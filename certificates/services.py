@@ -33,7 +33,7 @@ from .models import (
     SerialCounter,
 )
 from .pdf_signing import sign_pdf, verify_pdf
-from .rendering import RenderError, direction, render_pdf, unprintable_characters
+from .rendering import RenderError, direction, qr_code, render_pdf, unprintable_characters
 from .storage import private_storage
 
 logger = logging.getLogger(__name__)
@@ -221,6 +221,7 @@ def draw(snapshot, code):
         "certificate": snapshot,
         "code": "-".join(code[i : i + 4] for i in range(0, len(code), 4)),
         "verification_url": verification_url(code),
+        "qr_code": qr_code(verification_url(code)),
         "verify_page": verification_url(),
         "title_direction": direction(snapshot["title"]),
         "name_direction": direction(snapshot["name"]),

@@ -602,7 +602,7 @@ def test_the_logo_and_signatures_of_a_template_are_printed(lisbon):
 
     data = certificate.pdf.read()
     images = [image for page in PdfReader(io.BytesIO(data)).pages for image in page.images]
-    assert len(images) == 2
+    assert len(images) == 3  # the logo, the signature and the QR code
     assert "Ana Luísa Carvalho" in pdf_text(data) and "Director" in pdf_text(data)
 
 
@@ -786,3 +786,31 @@ def test_a_session_batch_leaves_out_officers_whose_certificate_was_revoked(
 
     assert "1 of 1 issued" in main(client.get(url))
     assert list(Certificate.objects.valid().values_list("enrolment", flat=True)) == [waiting.pk]
+
+
+def test_the_printed_qr_code_reads_back_as_the_verification_address(lisbon, tmp_path):
+    """Read by zbarimg (zbar-tools) from the page as pdftoppm draws it at 150 dpi: what a
+    phone's camera sees on the printed certificate."""
+    import shutil
+    import subprocess
+
+    from certificates.services import verification_url
+
+    if not (shutil.which("pdftoppm") and shutil.which("zbarimg")):
+        pytest.fail("pdftoppm (poppler-utils) and zbarimg (zbar-tools) must be installed")
+    certificate = issue_certificate(completed(lisbon.academy))
+    (tmp_path / "certificate.pdf").write_bytes(certificate.pdf.read())
+    subprocess.run(  # noqa: S603 - poppler, on our own PDF
+        [shutil.which("pdftoppm"), "-png", "-r", "150", "-singlefile", "certificate.pdf", "page"],
+        cwd=tmp_path,
+        check=True,
+    )
+    read = subprocess.run(  # noqa: S603 - zbar, on the page drawn above
+        [shutil.which("zbarimg"), "--raw", "-q", "page.png"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert read.stdout.split() == [verification_url(certificate.code)]

@@ -65,7 +65,7 @@ def test_issuing_leaves_no_certificate_or_signature_file_under_media_root(
     certificate = issue_certificate(completed(lisbon.academy))
 
     pdf = certificate.pdf.read()
-    assert len(pdf_images(pdf)) == 3  # the logo and both signatures printed
+    assert len(pdf_images(pdf)) == 4  # the logo, both signatures and the QR code printed
     public = dict(files_under(settings.MEDIA_ROOT))
     assert public  # the logo, an image of the media library, is there
     assert not [path for path, data in public.items() if data.startswith(b"%PDF")]
@@ -272,7 +272,7 @@ def test_a_coordinator_uploads_a_signature_in_the_template_form_and_it_prints(
     stored = Signatory.objects.get().signature
     assert stored.read() == signature_picture()
     certificate = issue_certificate(completed(lisbon.academy))
-    assert len(pdf_images(certificate.pdf.read())) == 1
+    assert len(pdf_images(certificate.pdf.read())) == 2  # the signature and the QR code
 
 
 def gif():
@@ -365,7 +365,7 @@ def test_the_template_preview_prints_the_signature(client, lisbon, lisbon_coordi
     response = client.get(url)
 
     assert response["Content-Type"] == "application/pdf"
-    assert len(pdf_images(response.content)) == 1
+    assert len(pdf_images(response.content)) == 2  # the signature and the QR code
     assert "Ana Luísa Carvalho" in pdf_text(response.content)
 
 
