@@ -217,11 +217,12 @@ def _signature(signatory):
 
 def draw(snapshot, code):
     """The certificate's PDF from its snapshot."""
+    address = verification_url(code)
     context = {
         "certificate": snapshot,
         "code": "-".join(code[i : i + 4] for i in range(0, len(code), 4)),
-        "verification_url": verification_url(code),
-        "qr_code": qr_code(verification_url(code)),
+        "verification_url": address,
+        "qr_code": qr_code(address),
         "verify_page": verification_url(),
         "title_direction": direction(snapshot["title"]),
         "name_direction": direction(snapshot["name"]),

@@ -23,14 +23,9 @@ class Command(BaseCommand):
             data = Path(file).read_bytes()
         except OSError as error:
             raise CommandError(str(error)) from error
+        trust = trust_from(bundle)
         if data.lstrip()[:5].startswith(b"%PDF"):
-            return self.verify_pdf(data, bundle)
-        if bundle:
-            trust = BundleTrust(bundle)
-        else:
-            from certificates.issuers import DatabaseTrust
-
-            trust = DatabaseTrust()
+            return self.verify_pdf(data, bundle, trust)
         verdict = verify_credential(data, trust)
         if not verdict.authentic:
             kind = "UNKNOWN ISSUER" if verdict.unknown_key else "TAMPERED"
@@ -40,17 +35,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  achievement: {verdict.achievement}")
         if verdict.valid_until:
             self.stdout.write(f"  valid until: {verdict.valid_until}")
-        if verdict.revoked:
-            raise CommandError("REVOKED (or superseded) by its academy.", returncode=1)
-        if verdict.expired:
-            raise CommandError("EXPIRED.", returncode=1)
-        if verdict.revoked is None:
-            self.stdout.write("  status: could not be checked (no status list for it)")
-        else:
-            self.stdout.write("  status: not revoked")
-        self.stdout.write("VALID")
+        self.conclude(verdict.revoked, verdict.expired, "no status list for it")
 
-    def verify_pdf(self, data, bundle):
+    def verify_pdf(self, data, bundle, trust):
         """A signed PDF: its signature under the network's root, and its bit in its academy's
         status list (the bundle's, offline; this site's otherwise)."""
         if bundle:
@@ -58,17 +45,12 @@ class Command(BaseCommand):
 
             roots = sorted((Path(bundle) / "roots").glob("*.pem"))
             result = verify_pdf(data, trust_roots=[load_cert_from_pemder(str(p)) for p in roots])
-            trust, expired = BundleTrust(bundle), False
+            expired = False
         else:
-            from certificates.issuers import DatabaseTrust
             from certificates.services import check_pdf
 
             result, certificate = check_pdf(data)
-            trust, expired = DatabaseTrust(), bool(certificate and certificate.is_expired)
-        revoked = revoked_in_list(result.status, trust) if result.is_authentic else None
-        return self.report_pdf(result, revoked=revoked, expired=expired)
-
-    def report_pdf(self, result, *, revoked, expired=False):
+            expired = bool(certificate and certificate.is_expired)
         if not result.is_authentic:
             raise CommandError(
                 f"{result.verdict.upper()}: not a PDF the network signed, as it is.", returncode=1
@@ -78,14 +60,26 @@ class Command(BaseCommand):
         self.stdout.write(f"  serial: {result.serial}")
         if result.signed_at:
             self.stdout.write(f"  signed: {result.signed_at.isoformat()}")
+        revoked = revoked_in_list(result.status, trust)
+        self.conclude(revoked, expired, f"verify the code {result.code} online")
+
+    def conclude(self, revoked, expired, unchecked):
+        """Whether the authentic file still holds: exits 1 when it does not."""
         if revoked:
             raise CommandError("REVOKED (or superseded) by its academy.", returncode=1)
         if expired:
             raise CommandError("EXPIRED.", returncode=1)
         if revoked is None:
-            self.stdout.write(
-                f"  status: could not be checked; verify the code {result.code} online"
-            )
+            self.stdout.write(f"  status: could not be checked ({unchecked})")
         else:
             self.stdout.write("  status: not revoked")
         self.stdout.write("VALID")
+
+
+def trust_from(bundle):
+    """The keys and status lists to check against: a bundle's (offline), or this site's."""
+    if bundle:
+        return BundleTrust(bundle)
+    from certificates.issuers import DatabaseTrust
+
+    return DatabaseTrust()
