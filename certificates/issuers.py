@@ -22,7 +22,7 @@ from .credentials import (
     utc_timestamp,
 )
 from .keys import key_source, public_key_from_multibase, public_multibase
-from .models import Certificate, CertificateTemplate, IssuerKey, StatusList
+from .models import Certificate, CertificateTemplate, IssuerKey, SerialNumber, StatusList
 
 
 def site_url():
@@ -144,14 +144,17 @@ def _status_list(academy, *, lock):
 
 
 def allocate_status_index(academy):
-    """A random index of the academy's list that no certificate uses yet (call in the
-    transaction that saves the certificate, after the serial counter's lock, which keeps an
-    academy's issues in line; the unique constraint guards the rest)."""
+    """A random index of the academy's list that no serial number or certificate uses yet
+    (call after the serial counter's lock, which keeps an academy's numbers in line; the
+    unique constraints guard the rest)."""
     _status_list(academy, lock=False)  # the list exists before its first bit can be set
-    taken = Certificate.objects.filter(academy=academy)
     for _attempt in range(64):
         index = secrets.randbelow(StatusList.SIZE)
-        if not taken.filter(status_index=index).exists():
+        given = {"academy": academy, "status_index": index}
+        if not (
+            SerialNumber.objects.filter(**given).exists()
+            or Certificate.objects.filter(**given).exists()
+        ):
             return index
     # 64 used indexes in a row: the list is nearly full (at least 98% of it, by chance).
     raise RuntimeError("The academy's status list is full: give it a second list.")

@@ -41,13 +41,17 @@ def _read(name):
 
 def document_loader(url, options=None):
     """pyld's document loader: the local copy of a known context, or a refusal."""
+    tag = None
     if url in EXTRA_CONTEXTS:
         document = EXTRA_CONTEXTS[url]
     elif url in LOCAL_CONTEXTS:
         document = _read(LOCAL_CONTEXTS[url])
+        # Our copies never change: pyld keeps them resolved for the process instead of
+        # resolving them again at every canonicalization (a third of a signature's time).
+        tag = "static"
     else:
         raise UnknownContext(url)
-    return {"contextUrl": None, "documentUrl": url, "document": document}
+    return {"contextUrl": None, "documentUrl": url, "document": document, "tag": tag}
 
 
 class DroppedTerm(Exception):

@@ -241,6 +241,68 @@ class SerialCounter(models.Model):
         return f"{self.academy_id}-{self.year}: {self.last_number}"
 
 
+class SerialNumber(models.Model):
+    """A serial number an academy has given, and what became of it: the register an auditor
+    reads. A number is taken in a short transaction, then the certificate is printed and
+    signed outside any lock (so that an academy's certificates are printed in parallel):
+    ``printing`` until it is kept, ``issued`` then, or ``void`` with the reason when the
+    print failed. A number is never given twice nor skipped; a print that dies on the way
+    (a worker lost) leaves its number ``printing``, and the next try for that enrolment
+    takes it up."""
+
+    class State(models.TextChoices):
+        PRINTING = "printing", _("being printed")
+        ISSUED = "issued", _("issued")
+        VOID = "void", _("void")
+
+    academy = models.ForeignKey(
+        AcademyPage, verbose_name=_("academy"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"))
+    serial = models.CharField(_("serial"), max_length=20, unique=True)
+    # Given with the number, printed on the certificate: a retry prints the same.
+    code = models.CharField(_("verification code"), max_length=40, unique=True)
+    # (None for numbers given before status lists: their certificates get one when signed.)
+    status_index = models.PositiveIntegerField(_("status list index"), null=True, blank=True)
+    issued_on = models.DateField(_("date"))
+    enrolment = models.ForeignKey(
+        Enrolment,
+        verbose_name=_("enrolment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    void_reason = models.TextField(_("why it is void"), blank=True)
+    given_at = models.DateTimeField(_("given"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        ordering = ["academy", "-year", "-number"]
+        verbose_name = _("serial number")
+        verbose_name_plural = _("serial numbers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["academy", "year", "number"], name="one_serial_number_given_per_year"
+            ),
+            models.UniqueConstraint(
+                fields=["academy", "status_index"], name="one_status_bit_per_serial_number"
+            ),
+            models.UniqueConstraint(
+                fields=["enrolment"],
+                condition=Q(state="printing"),
+                name="one_number_printing_per_enrolment",
+            ),
+        ]
+
+    def __str__(self):
+        return self.serial
+
+
 class CertificateQuerySet(models.QuerySet):
     def valid(self):
         return self.filter(revoked_at__isnull=True, superseded_at__isnull=True)
@@ -330,6 +392,9 @@ class Certificate(models.Model):
     credential_jwt = models.TextField(_("Open Badges credential (JWT)"), blank=True)
 
     objects = CertificateQuerySet.as_manager()
+    # Not in Wagtail's reference index ("usage" of a template): thousands of rows, each
+    # written once, would queue a task per certificate for a listing nobody reads.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         ordering = ["-issued_at"]

@@ -66,4 +66,7 @@ register(
     Holding("certificates.Certificate", person="issued_by", erase={"issued_by": None}),
     Holding("certificates.Certificate", person="revoked_by", erase={"revoked_by": None}),
     Holding("certificates.CertificateBatch", person="requested_by", erase={"requested_by": None}),
+    # The register of serial numbers keeps each number and its state for the auditors; the
+    # certificate (above) says whose it was, the register no longer does once erased.
+    Holding("certificates.SerialNumber", person="enrolment__officer", erase={"enrolment": None}),
 )

@@ -31,6 +31,7 @@ from .models import (
     CertificateBatch,
     CertificateTemplate,
     SerialCounter,
+    SerialNumber,
 )
 from .pdf_signing import sign_pdf, verify_pdf
 from .rendering import RenderError, direction, qr_code, render_pdf, unprintable_characters
@@ -247,18 +248,8 @@ def _next_number(academy, year):
     return counter.last_number
 
 
-def _issue(enrolment, *, by):
-    session = enrolment.session
-    academy = session.academy
-    template = template_for(session)
-    issued_on = timezone.localdate()
-    number = _next_number(academy, issued_on.year)
-    serial = f"{academy.code}-{issued_on.year}-{number:06d}"
-    code = new_code()
-    language = language_of(enrolment.officer)
-    with translation.override(language):
-        course = session.course.localized if session.course_id else None
-    officer_name = name_on_certificates(enrolment.officer)
+def _refuse_unprintable(officer):
+    officer_name = name_on_certificates(officer)
     if unprintable_characters(officer_name):
         # A name given before names were checked, or an account's own name: never boxes.
         raise CertificateRefused(
@@ -268,51 +259,104 @@ def _issue(enrolment, *, by):
             )
             % {"name": officer_name}
         )
+    return officer_name
+
+
+def _number_for(enrolment):
+    """The serial number the enrolment's certificate is printed under: the one a try that
+    died on the way left ``printing``, or the academy's next, with its verification code
+    and its bit in the status list. Call under the enrolment's lock."""
+    printing = SerialNumber.objects.filter(
+        enrolment=enrolment, state=SerialNumber.State.PRINTING
+    ).first()
+    if printing:
+        return printing
+    academy = enrolment.session.academy
+    issued_on = timezone.localdate()
+    number = _next_number(academy, issued_on.year)
+    return SerialNumber.objects.create(
+        academy=academy,
+        year=issued_on.year,
+        number=number,
+        serial=f"{academy.code}-{issued_on.year}-{number:06d}",
+        code=new_code(),
+        status_index=issuers.allocate_status_index(academy),
+        issued_on=issued_on,
+        enrolment=enrolment,
+        state=SerialNumber.State.PRINTING,
+    )
+
+
+def _print(enrolment, number, *, by):
+    """The certificate under ``number``, drawn, signed and with its credential, not saved
+    yet, and its PDF. Slow (the PDF, two signatures): run outside any lock."""
+    session = enrolment.session
+    academy = session.academy
+    template = template_for(session)
+    language = language_of(enrolment.officer)
+    with translation.override(language):
+        course = session.course.localized if session.course_id else None
     snapshot = build_snapshot(
-        officer_name=officer_name,
+        officer_name=_refuse_unprintable(enrolment.officer),
         session=session,
         course=course,
         template=template,
         language=language,
-        serial=serial,
-        issued_on=issued_on,
+        serial=number.serial,
+        issued_on=number.issued_on,
     )
-    status_index = issuers.allocate_status_index(academy)
     # Signed last: the stored SHA-256 is that of the file the officer downloads.
     pdf = sign_pdf(
-        draw(snapshot, code),
+        draw(snapshot, number.code),
         academy_code=academy.code,
-        serial=serial,
-        code=code,
-        status=(issuers.status_list_url(academy.code), status_index),
-        reason=f"{snapshot['title']} {serial}",
+        serial=number.serial,
+        code=number.code,
+        status=(issuers.status_list_url(academy.code), number.status_index),
+        reason=f"{snapshot['title']} {number.serial}",
         location=academy.city,
     )
     certificate = Certificate(
         enrolment=enrolment,
         academy=academy,
         template=template,
-        year=issued_on.year,
-        number=number,
-        serial=serial,
-        code=code,
+        year=number.year,
+        number=number.number,
+        serial=number.serial,
+        code=number.code,
         language=snapshot["language"],
         snapshot=snapshot,
         sha256=hashlib.sha256(pdf).hexdigest(),
         issued_by=by,
-        issued_at=timezone.now(),
-        valid_until=issuers.valid_until(template, issued_on),
-        status_index=status_index,
+        valid_until=issuers.valid_until(template, number.issued_on),
+        status_index=number.status_index,
     )
     # The Open Badges credential, signed with the academy's key (both proof forms).
     issuers.sign_credential(certificate)
+    return certificate, pdf
+
+
+@transaction.atomic
+def _keep(number, certificate, pdf):
+    """Save a printed certificate and close its number, unless another try for the same
+    enrolment (two tabs, a batch part run twice) kept it first: then that one is returned."""
+    number = SerialNumber.objects.select_for_update().get(pk=number.pk)
+    if number.state == SerialNumber.State.ISSUED:
+        return Certificate.objects.get(serial=number.serial)
+    if number.state == SerialNumber.State.VOID:
+        raise CertificateRefused(
+            _("Another try at this certificate failed meanwhile: issue it again.")
+        )
     certificate.pdf.save("certificate.pdf", ContentFile(pdf), save=False)
     try:
         certificate.save()
     except Exception:
         certificate.pdf.delete(save=False)
         raise
+    number.state, number.closed_at = SerialNumber.State.ISSUED, timezone.now()
+    number.save(update_fields=["state", "closed_at"])
+    enrolment, serial = certificate.enrolment, certificate.serial
     remind(enrolment, "certificate_issued", key=f"certificate:{serial}", serial=serial)
+    session = enrolment.session
     xapi.record(
         enrolment.officer,
         "earned",
@@ -321,6 +365,24 @@ def _issue(enrolment, *, by):
         parent=xapi.page_activity("course", session.course) if session.course_id else None,
     )
     return certificate
+
+
+@transaction.atomic
+def _void(number, reason):
+    """A number whose certificate could not be printed: kept in the register, void, with
+    the reason, never given again."""
+    SerialNumber.objects.filter(pk=number.pk, state=SerialNumber.State.PRINTING).update(
+        state=SerialNumber.State.VOID, void_reason=reason, closed_at=timezone.now()
+    )
+
+
+def _issue(enrolment, number, *, by):
+    try:
+        certificate, pdf = _print(enrolment, number, by=by)
+    except (CertificateRefused, RenderError) as error:
+        _void(number, str(error))
+        raise
+    return _keep(number, certificate, pdf)
 
 
 def _locked_enrolment(enrolment_id):
@@ -332,20 +394,34 @@ def _locked_enrolment(enrolment_id):
 
 
 @transaction.atomic
+def _certificate_or_number(enrolment_id):
+    """The enrolment's valid certificate, or the number to print its certificate under. A
+    short transaction: the enrolment's and the academy counter's locks are held while a
+    number is given, not while the certificate is printed."""
+    enrolment = _locked_enrolment(enrolment_id)
+    existing = enrolment.certificates.valid().first()
+    if existing:
+        return enrolment, existing
+    if enrolment.state != Enrolment.State.COMPLETED:
+        raise CertificateRefused(_("Only a completed enrolment earns a certificate."))
+    _refuse_unprintable(enrolment.officer)  # refused before a number is spent on it
+    return enrolment, _number_for(enrolment)
+
+
 def issue_certificate(enrolment, *, by=None):
     """Issue the certificate of a completed enrolment, or return the one it already has.
 
-    Runs under a lock on the enrolment, so two requests never issue two certificates;
-    a render that fails leaves nothing behind (no certificate, no serial number used).
-    Raises ``CertificateRefused`` or ``RenderError`` with a message for the coordinator.
+    The number is given in a short transaction under the enrolment's lock, the certificate
+    printed and signed outside it, then kept in a second one: two requests or two workers
+    never issue two certificates for an enrolment (the second gets the first's), and an
+    academy's certificates print side by side. A print that fails leaves its number void in
+    the register, with the reason. Raises ``CertificateRefused`` or ``RenderError`` with a
+    message for the coordinator.
     """
-    enrolment = _locked_enrolment(enrolment.pk)
-    existing = enrolment.certificates.valid().first()
-    if existing:
-        return existing
-    if enrolment.state != Enrolment.State.COMPLETED:
-        raise CertificateRefused(_("Only a completed enrolment earns a certificate."))
-    return _issue(enrolment, by=by)
+    enrolment, found = _certificate_or_number(enrolment.pk)
+    if isinstance(found, Certificate):
+        return found
+    return _issue(enrolment, found, by=by)
 
 
 def may_manage(user, certificate):
@@ -394,7 +470,8 @@ def reissue(certificate, *, by):
     old.superseded_at = timezone.now()
     old.save(update_fields=["superseded_at"])
     issuers.set_status_bit(old)
-    new = _issue(enrolment, by=by)
+    # All in this transaction: the old one is superseded only if the new one is kept.
+    new = _issue(enrolment, _number_for(enrolment), by=by)
     old.superseded_by = new
     old.save(update_fields=["superseded_by"])
     return new

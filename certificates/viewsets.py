@@ -22,7 +22,7 @@ from academy.admin_access import RecordsWhoLooked
 from academy.media import refuse_media_not_choosable
 from academy.policy import CityChooserViewSetMixin, CityPermissionPolicy, CityViewSetMixin
 
-from .models import Certificate, CertificateTemplate
+from .models import Certificate, CertificateTemplate, SerialNumber
 from .services import verification_url
 
 
@@ -30,6 +30,11 @@ def certificate_policy():
     """Coordinators look at their city's certificates; nobody adds, edits or deletes one
     in the admin: they are issued, revoked and reissued through services."""
     return CityPermissionPolicy(Certificate, actions=["view"], trainer_actions=())
+
+
+def serial_number_policy():
+    """Coordinators read their city's register of serial numbers; nobody changes it."""
+    return CityPermissionPolicy(SerialNumber, actions=["view"], trainer_actions=())
 
 
 def template_policy():
@@ -214,6 +219,38 @@ class CertificateViewSet(CityViewSetMixin, ModelViewSet):
     search_fields = ["serial"]
     # The create and edit views exist but are refused: the policy allows "view" only.
     form_fields = ["revocation_reason"]
+
+
+class SerialNumberIndexView(IndexView):
+    def get_base_queryset(self):
+        return self.permission_policy.instances_user_has_any_permission_for(
+            self.request.user, ["view"]
+        ).select_related("academy")
+
+
+class SerialNumberViewSet(CityViewSetMixin, ModelViewSet):
+    """The register of the serial numbers each academy gave: every number, issued, void
+    (with the reason) or being printed. It names no one: the certificate does."""
+
+    model = SerialNumber
+    icon = "list-ol"
+    menu_label = _("Serial numbers")
+    menu_order = 275
+    add_to_admin_menu = True
+    index_view_class = SerialNumberIndexView
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    list_display = [
+        "serial",
+        Column("state", label=_("State"), accessor="get_state_display"),
+        "void_reason",
+        "given_at",
+        "closed_at",
+    ]
+    list_filter = ["academy", "year", "state"]
+    search_fields = ["serial"]
+    # The create and edit views exist but are refused: the policy allows "view" only.
+    form_fields = ["void_reason"]
 
 
 def certificate_buttons(certificate, button):

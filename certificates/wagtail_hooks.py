@@ -36,22 +36,30 @@ from .admin_views import (
     SessionCertificatesZipView,
     SignatureView,
 )
-from .models import Certificate, CertificateTemplate
+from .models import Certificate, CertificateTemplate, SerialNumber
 from .viewsets import (
     CertificateTemplateViewSet,
     CertificateViewSet,
+    SerialNumberViewSet,
     certificate_policy,
+    serial_number_policy,
     template_policy,
 )
 
 register_permission_policy(Certificate, certificate_policy())
 register_permission_policy(CertificateTemplate, template_policy())
+register_permission_policy(SerialNumber, serial_number_policy())
 register_snippet(CertificateTemplateViewSet)
 
 
 @hooks.register("register_admin_viewset")
 def register_certificate_viewset():
     return CertificateViewSet("certificates")
+
+
+@hooks.register("register_admin_viewset")
+def register_serial_number_viewset():
+    return SerialNumberViewSet("serial_numbers")
 
 
 @hooks.register("register_admin_urls")
