@@ -18,7 +18,7 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
 from academy.data_requests import request_erasure
-from certificates.models import CertificateTemplate, Signatory
+from certificates.models import CertificateTemplate, SerialNumber, Signatory
 from certificates.services import issue_certificate
 from courses.models import AssessmentPage, ModulePage
 from courses.services import complete, enrol, start_attempt, submit_attempt, submit_review
@@ -82,6 +82,7 @@ KINDS = [
     (("certificates:", "certificates_admin_pdf", "certificates_admin_revoke"), "certificate"),
     (("certificates_admin_reissue", "certificate_download"), "certificate"),
     (("certificate_verify",), "certificate"),
+    (("serial_numbers:",), "serial_number"),
     (("academy_issuer_",), "academy"),
     (("certificates_admin_signature",), "signatory"),
     (("wagtailsnippets_certificates_certificatetemplate:",), "template"),
@@ -209,6 +210,7 @@ def city_objects(city, marker):
     _package_course, package_module, package = package_course(
         academy, scorm12_files(title=f"{marker} package"), title=f"{marker} package course"
     )
+    certificate = issue_certificate(done)
     return {
         "package": package,
         "package_module": package_module,
@@ -221,7 +223,8 @@ def city_objects(city, marker):
         "enrolment": enrolment,
         "assessment": assessment,
         "attempt": attempt,
-        "certificate": issue_certificate(done),
+        "certificate": certificate,
+        "serial_number": SerialNumber.objects.get(serial=certificate.serial),
         "template": template,
         "signatory": Signatory.objects.create(
             template=template, name="Ana", function="Director", signature=signature_upload()
