@@ -3,6 +3,7 @@
 import calendar
 import hashlib
 import secrets
+from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -147,7 +148,8 @@ def allocate_status_index(academy):
     """A random index of the academy's list that no serial number or certificate uses yet
     (call after the serial counter's lock, which keeps an academy's numbers in line; the
     unique constraints guard the rest)."""
-    _status_list(academy, lock=False)  # the list exists before its first bit can be set
+    if not StatusList.objects.filter(academy=academy).exists():
+        _status_list(academy, lock=False)  # the list exists before its first bit can be set
     for _attempt in range(64):
         index = secrets.randbelow(StatusList.SIZE)
         given = {"academy": academy, "status_index": index}
@@ -254,8 +256,9 @@ def _achievement(certificate):
     return achievement
 
 
-def build_credential(certificate):
-    """The certificate as an unsigned OpenBadgeCredential (VC Data Model 2.0)."""
+def build_credential(certificate, issuer=None):
+    """The certificate as an unsigned OpenBadgeCredential (VC Data Model 2.0); ``issuer``
+    is the academy's issuer profile, where the caller has it already."""
     from .services import verification_url
 
     code = certificate.academy.code
@@ -281,7 +284,7 @@ def build_credential(certificate):
         "id": verification_url(certificate.code),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": certificate.snapshot.get("title") or certificate.serial,
-        "issuer": issuer_profile(certificate.academy),
+        "issuer": issuer or issuer_profile(certificate.academy),
         "validFrom": utc_timestamp(issued),
         "credentialSubject": subject,
     }
@@ -298,13 +301,32 @@ def build_credential(certificate):
     return credential
 
 
-def sign_credential(certificate):
-    """Build and sign the certificate's credential in both forms and keep them with it."""
-    key, private_key = signing_key(certificate.academy)
-    method = method_id(key)
-    credential = build_credential(certificate)
-    certificate.credential = add_proof(credential, private_key, method, timezone.now())
-    certificate.credential_jwt = sign_jwt(credential, private_key, method)
+@dataclass(frozen=True)
+class CredentialSigning:
+    """What an academy signs its credentials with now: the key's verification method, the
+    private key, and the issuer profile they name."""
+
+    method: str
+    private_key: Ed25519PrivateKey
+    issuer: dict
+
+
+def credential_signing(academy):
+    key, private_key = signing_key(academy)
+    return CredentialSigning(method_id(key), private_key, issuer_profile(academy))
+
+
+def sign_credential(certificate, signing=None):
+    """Build and sign the certificate's credential in both forms and keep them with it.
+
+    ``signing`` is the academy's ``credential_signing``, looked up once where many
+    certificates are signed together (a batch part), otherwise here."""
+    signing = signing or credential_signing(certificate.academy)
+    credential = build_credential(certificate, issuer=signing.issuer)
+    certificate.credential = add_proof(
+        credential, signing.private_key, signing.method, timezone.now()
+    )
+    certificate.credential_jwt = sign_jwt(credential, signing.private_key, signing.method)
     return certificate
 
 

@@ -23,11 +23,16 @@ import xhtml2pdf.default
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from reportlab import rl_config
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import RenderLimitError, ResourceAccessPolicy
+
+# Streams written as binary, not as ASCII85 text: a PDF is a binary file anyway, and the
+# pictures of a certificate (QR code, signatures) are then not encoded twice.
+rl_config.useA85 = 0
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 ASSETS_URL = f"{settings.STATIC_URL}certificates/"
@@ -133,24 +138,27 @@ def direction(text):
     return "ltr"
 
 
-def qr_code(text, *, module_pixels=8, quiet_zone=4):
-    """``text`` as a QR code (error correction M), a PNG data URI of black and white pixels.
+def qr_code(text, *, module_pixels=4, quiet_zone=4):
+    """``text`` as a QR code (error correction M), a PNG data URI of grey-level pixels.
 
     One picture, where xhtml2pdf's ``<pdf:barcode type="qr">`` draws each run of dark
-    modules as a shape of its own: a fifth of a certificate's printing time. segno chooses
-    the mask as the QR standard says, in a third of the time ReportLab's encoder takes."""
-    import segno
-    from PIL import Image
+    modules as a shape of its own. zxing-cpp encodes it (the mask chosen by the standard's
+    penalty rules) in a quarter of a millisecond, where a pure-Python encoder took five: a
+    tenth of a certificate's printing. Four pixels a module print crisp at 160 dots an inch."""
+    import zxingcpp
+    from PIL import Image, ImageOps
 
-    qr = segno.make_qr(text, error="m", boost_error=False)
-    side = qr.symbol_size(scale=1, border=quiet_zone)[0]
-    white = bytes([255]) * side
-    margin = white[:quiet_zone]
-    rows = [white] * quiet_zone
-    rows += [margin + bytes(0 if dark else 255 for dark in row) + margin for row in qr.matrix]
-    rows += [white] * quiet_zone
-    picture = Image.frombytes("L", (side, side), b"".join(rows))
-    picture = picture.convert("1").resize((side * module_pixels,) * 2, Image.Resampling.NEAREST)
+    symbol = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    modules = memoryview(symbol.to_image(scale=1, add_quiet_zones=False))
+    height, width = modules.shape
+    picture = Image.frombytes("L", (width, height), modules.tobytes())
+    picture = ImageOps.expand(picture, border=quiet_zone, fill=255)
+    # Grey levels, one byte a pixel: ReportLab keeps an "L" picture as it is, where it widens
+    # a black-and-white one to three bytes a pixel before compressing it.
+    picture = picture.resize(
+        (picture.width * module_pixels, picture.height * module_pixels),
+        Image.Resampling.NEAREST,
+    )
     output = io.BytesIO()
     picture.save(output, "PNG")
     return "data:image/png;base64," + base64.b64encode(output.getvalue()).decode("ascii")

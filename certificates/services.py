@@ -6,6 +6,7 @@ import io
 import logging
 import re
 import secrets
+import time
 from functools import lru_cache
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 from PIL import Image as PILImage
+from PIL import ImageChops
 
 from academy import policy
 from academy.models import AcademyPage, language_of, name_on_certificates
@@ -189,18 +191,29 @@ def _image(image_id):
         ) from error
 
 
+# A signature prints 42 px (CSS, 1/96 in) high: 132 pixels give it 300 dots an inch.
+SIGNATURE_PIXELS = (600, 132)
+
+
 @lru_cache(maxsize=64)
 def _signature_data_uri(name):
-    """A signature from the private storage as a PNG data URI no bigger than it prints.
+    """A signature from the private storage as a PNG data URI no bigger than it prints,
+    laid on the white of the page: grey levels when it has no colour, else RGB.
 
-    Cached by file name: an upload always gets a new random name, so a name's picture
-    never changes."""
+    Without transparency the PDF needs no mask, and grey levels take a third of the bytes:
+    a signature costs a certificate a fraction of the time. Cached by file name: an upload
+    always gets a new random name, so a name's picture never changes."""
     with private_storage().open(name, "rb") as handle, PILImage.open(handle) as picture:
-        picture.thumbnail((600, 240))
-        if picture.mode not in {"RGB", "RGBA", "L", "LA"}:
-            picture = picture.convert("RGBA")
+        picture.thumbnail(SIGNATURE_PIXELS)
+        picture = picture.convert("RGBA")
+        page = PILImage.new("RGBA", picture.size, "white")
+        flat = PILImage.alpha_composite(page, picture).convert("RGB")
+        red, green, blue = flat.split()
+        grey = not ImageChops.difference(red, green).getbbox()
+        if grey and not ImageChops.difference(green, blue).getbbox():
+            flat = red
         buffer = io.BytesIO()
-        picture.save(buffer, format="PNG")
+        flat.save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
@@ -287,15 +300,42 @@ def _number_for(enrolment):
     )
 
 
-def _print(enrolment, number, *, by):
+class Press:
+    """What the certificates of one session are printed with: its template, its course in
+    each language, and the academy's credential key and issuer profile.
+
+    Looked up once for a batch part (up to 25 certificates of a session), where looking
+    them up for each certificate took a sixth of its time. A press lives for one part or
+    one certificate: a template or key changed meanwhile is used from the next one."""
+
+    def __init__(self, session):
+        self.session = session
+        self.template = template_for(session)
+        self._courses = {}
+        self._credential_signing = None
+
+    def course(self, language):
+        if not self.session.course_id:
+            return None
+        if language not in self._courses:
+            with translation.override(language):
+                self._courses[language] = self.session.course.localized
+        return self._courses[language]
+
+    def credential_signing(self):
+        if self._credential_signing is None:
+            self._credential_signing = issuers.credential_signing(self.session.academy)
+        return self._credential_signing
+
+
+def _print(enrolment, number, *, by, press):
     """The certificate under ``number``, drawn, signed and with its credential, not saved
     yet, and its PDF. Slow (the PDF, two signatures): run outside any lock."""
-    session = enrolment.session
+    session = press.session
     academy = session.academy
-    template = template_for(session)
+    template = press.template
     language = language_of(enrolment.officer)
-    with translation.override(language):
-        course = session.course.localized if session.course_id else None
+    course = press.course(language)
     snapshot = build_snapshot(
         officer_name=_refuse_unprintable(enrolment.officer),
         session=session,
@@ -331,7 +371,7 @@ def _print(enrolment, number, *, by):
         status_index=number.status_index,
     )
     # The Open Badges credential, signed with the academy's key (both proof forms).
-    issuers.sign_credential(certificate)
+    issuers.sign_credential(certificate, press.credential_signing())
     return certificate, pdf
 
 
@@ -376,29 +416,37 @@ def _void(number, reason):
     )
 
 
-def _issue(enrolment, number, *, by):
+def _issue(enrolment, number, *, by, press):
     try:
-        certificate, pdf = _print(enrolment, number, by=by)
+        certificate, pdf = _print(enrolment, number, by=by, press=press)
     except (CertificateRefused, RenderError) as error:
         _void(number, str(error))
         raise
     return _keep(number, certificate, pdf)
 
 
-def _locked_enrolment(enrolment_id):
-    return (
-        Enrolment.objects.select_for_update(of=("self",))
-        .select_related("officer__academy_profile", "session__academy", "session__course")
-        .get(pk=enrolment_id)
+def _locked_enrolment(enrolment_id, session=None):
+    """The enrolment, row locked, with its officer; with its session and academy too, or
+    given ``session`` (already loaded) where the caller knows the enrolment's session."""
+    enrolments = Enrolment.objects.select_for_update(of=("self",))
+    if session is None:
+        enrolments = enrolments.select_related(
+            "officer__academy_profile", "session__academy", "session__course"
+        )
+        return enrolments.get(pk=enrolment_id)
+    enrolment = enrolments.select_related("officer__academy_profile").get(
+        pk=enrolment_id, session=session
     )
+    enrolment.session = session
+    return enrolment
 
 
 @transaction.atomic
-def _certificate_or_number(enrolment_id):
+def _certificate_or_number(enrolment_id, session=None):
     """The enrolment's valid certificate, or the number to print its certificate under. A
     short transaction: the enrolment's and the academy counter's locks are held while a
     number is given, not while the certificate is printed."""
-    enrolment = _locked_enrolment(enrolment_id)
+    enrolment = _locked_enrolment(enrolment_id, session)
     existing = enrolment.certificates.valid().first()
     if existing:
         return enrolment, existing
@@ -408,7 +456,7 @@ def _certificate_or_number(enrolment_id):
     return enrolment, _number_for(enrolment)
 
 
-def issue_certificate(enrolment, *, by=None):
+def issue_certificate(enrolment, *, by=None, press=None):
     """Issue the certificate of a completed enrolment, or return the one it already has.
 
     The number is given in a short transaction under the enrolment's lock, the certificate
@@ -416,12 +464,12 @@ def issue_certificate(enrolment, *, by=None):
     never issue two certificates for an enrolment (the second gets the first's), and an
     academy's certificates print side by side. A print that fails leaves its number void in
     the register, with the reason. Raises ``CertificateRefused`` or ``RenderError`` with a
-    message for the coordinator.
+    message for the coordinator. ``press``: the session's, where many are issued at once.
     """
-    enrolment, found = _certificate_or_number(enrolment.pk)
+    enrolment, found = _certificate_or_number(enrolment.pk, press.session if press else None)
     if isinstance(found, Certificate):
         return found
-    return _issue(enrolment, found, by=by)
+    return _issue(enrolment, found, by=by, press=press or Press(enrolment.session))
 
 
 def may_manage(user, certificate):
@@ -471,7 +519,7 @@ def reissue(certificate, *, by):
     old.save(update_fields=["superseded_at"])
     issuers.set_status_bit(old)
     # All in this transaction: the old one is superseded only if the new one is kept.
-    new = _issue(enrolment, _number_for(enrolment), by=by)
+    new = _issue(enrolment, _number_for(enrolment), by=by, press=Press(enrolment.session))
     old.superseded_by = new
     old.save(update_fields=["superseded_by"])
     return new
@@ -563,17 +611,25 @@ def issue_session_certificates(batch_id):
         issue_batch_part.enqueue(batch.pk, number, part)
 
 
+# How often a part's progress is written while it runs (and always when it ends): each write
+# locks the batch's row, which every part of the batch shares.
+PROGRESS_SECONDS = 1
+
+
 @task()
 def issue_batch_part(batch_id, number, enrolment_ids):
     """Issue one part of a batch, each certificate in its own transaction, progress kept as
     it goes. Idempotent: run twice (a worker lost, the task retried), a part issues no
     certificate twice (``issue_certificate`` returns the one there is) and counts once."""
-    requested_by = CertificateBatch.objects.get(pk=batch_id).requested_by
-    issued, errors = 0, []
+    batch = CertificateBatch.objects.select_related(
+        "requested_by", "session__academy", "session__course"
+    ).get(pk=batch_id)
+    press = Press(batch.session)
+    issued, errors, recorded = 0, [], time.monotonic()
     try:
         for enrolment_id in enrolment_ids:
             try:
-                issue_certificate(Enrolment(pk=enrolment_id), by=requested_by)
+                issue_certificate(Enrolment(pk=enrolment_id), by=batch.requested_by, press=press)
             except (CertificateRefused, RenderError) as error:
                 errors.append({"enrolment": enrolment_id, "error": str(error)})
             except Exception:
@@ -583,7 +639,9 @@ def issue_batch_part(batch_id, number, enrolment_ids):
                 errors.append({"enrolment": enrolment_id, "error": _("An unexpected error.")})
             else:
                 issued += 1
-            _record_part(batch_id, number, issued, errors, done=False)
+            if time.monotonic() - recorded >= PROGRESS_SECONDS:
+                _record_part(batch_id, number, issued, errors, done=False)
+                recorded = time.monotonic()
     finally:
         # Whatever happened, the part ends: once every part has, the batch page stops
         # waiting and allows a new one.
