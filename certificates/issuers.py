@@ -56,6 +56,17 @@ def _new_key_id():
     return f"key-{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(2)}"
 
 
+def _new_private_key(source, academy_code, key_id):
+    """A new key, made where it will be kept: a source that makes its own (a PKCS#11 token,
+    ``make_key``) makes it there, and its private half never exists outside; otherwise it is
+    made here and handed to the source."""
+    if hasattr(source, "make_key"):
+        return source.make_key(academy_code, key_id)
+    private_key = Ed25519PrivateKey.generate()
+    source.store(academy_code, key_id, private_key)
+    return private_key
+
+
 @transaction.atomic
 def rotate_issuer_key(academy, *, only_if_none=False):
     """Make a new signing key for the academy; the current one stops signing but stays listed
@@ -67,10 +78,9 @@ def rotate_issuer_key(academy, *, only_if_none=False):
         current = IssuerKey.objects.filter(academy=academy, retired_at__isnull=True).first()
         if current is not None:
             return current
-    private_key = Ed25519PrivateKey.generate()
     key_id = _new_key_id()
     # The private key is stored first: a key the database lists but nobody holds signs nothing.
-    key_source().store(academy.code, key_id, private_key)
+    private_key = _new_private_key(key_source(), academy.code, key_id)
     IssuerKey.objects.filter(academy=academy, retired_at__isnull=True).update(
         retired_at=timezone.now()
     )

@@ -2,8 +2,10 @@
 
 Each academy holds a certificate that the network's root certifies. Its key comes from a
 PKCS#12 file, ``<KEY_DIR>/<academy code>.p12``, opened with the passphrase of the
-environment (settings ``CERTIFICATE_SIGNING``); the README says how to use a PKCS#11 token
-instead. The signature is PAdES B-B, or B-T when a timestamp authority is configured.
+environment (settings ``CERTIFICATE_SIGNING``), or, where ``PKCS11_LIB`` names a PKCS#11
+module, from a token (HSM, smart card): the key and the certificate labelled with the
+academy's code, the key signing on the token. The signature is PAdES B-B, or B-T when a
+timestamp authority is configured.
 
 ``verify_pdf`` needs nothing of the database: the network's root certificate is its only
 trust anchor, so a copy of that file is enough to check a certificate offline.
@@ -32,6 +34,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko_certvalidator import ValidationContext
 
+from .keys import TokenUnavailable, on_token, pkcs11_module, token_configuration
 from .rendering import RenderError
 
 logger = logging.getLogger(__name__)
@@ -117,6 +120,64 @@ def trust_root_files():
     return [key_dir / ROOT_CERTIFICATE] if key_dir else []
 
 
+def _token_signer(session, academy_code):
+    """A pyHanko signer of the academy's key and certificate on the token (both labelled with
+    its code), or ``None`` where the token has no such pair."""
+    import pkcs11
+    from pyhanko.sign.pkcs11 import PKCS11Signer
+
+    certificates = list(
+        session.get_objects(
+            {
+                pkcs11.Attribute.CLASS: pkcs11.ObjectClass.CERTIFICATE,
+                pkcs11.Attribute.LABEL: academy_code,
+            }
+        )
+    )
+    keys = list(
+        session.get_objects(
+            {
+                pkcs11.Attribute.CLASS: pkcs11.ObjectClass.PRIVATE_KEY,
+                pkcs11.Attribute.LABEL: academy_code,
+            }
+        )
+    )
+    if len(certificates) != 1 or len(keys) != 1:
+        if certificates or keys:
+            logger.warning(
+                "The token holds %d certificate(s) and %d key(s) labelled %s: one of each signs",
+                len(certificates),
+                len(keys),
+                academy_code,
+            )
+        return None
+    certificate = x509.Certificate.load(certificates[0][pkcs11.Attribute.VALUE])
+    return PKCS11Signer(
+        session,
+        key_label=academy_code,
+        signing_cert=certificate,
+        ca_chain=_token_chain(session),
+        # The token hashes nothing: pyHanko hashes, the token signs the digest (CKM_ECDSA,
+        # CKM_RSA_PKCS). Every token has these; the hash-and-sign ones (CKM_ECDSA_SHA256)
+        # softhsm2 and many smart cards lack.
+        use_raw_mechanism=certificate.public_key.algorithm in ("ec", "rsa"),
+    )
+
+
+def _token_chain(session):
+    """The certificates that certify an academy's: the network's root (``TRUST_ROOTS`` or the
+    key folder's), and the certification authorities' certificates kept on the token. Never
+    the other academies' certificates, which a signature has no business carrying."""
+    import pkcs11
+
+    chain = {root.dump(): root for root in _trust_roots(tuple(trust_root_files()))}
+    for found in session.get_objects({pkcs11.Attribute.CLASS: pkcs11.ObjectClass.CERTIFICATE}):
+        certificate = x509.Certificate.load(found[pkcs11.Attribute.VALUE])
+        if certificate.ca:
+            chain.setdefault(certificate.dump(), certificate)
+    return list(chain.values())
+
+
 @cache
 def _signer(path, modified, passphrase):
     """The academy's signer, loaded once per process and key file version."""
@@ -129,7 +190,11 @@ def _signer(path, modified, passphrase):
 
 
 def signer_for(academy_code):
-    """The signer of an academy, or ``None`` where it has no key file."""
+    """The signer of an academy, or ``None`` where it has no key: its PKCS#12 file, or, where
+    a PKCS#11 token is configured, its key and certificate on the token (a signer bound to
+    this process's session of the token; ``sign_pdf`` takes turns on it)."""
+    if token_configuration() is not None:
+        return on_token(lambda session: _token_signer(session, academy_code))
     path = key_file(academy_code)
     if path is None or not path.is_file():
         return None
@@ -144,7 +209,34 @@ def sign_pdf(data, *, academy_code, serial, code, status=None, reason="", locati
     (``CERTIFICATE_SIGNING["REQUIRED"]``, on in production): then ``SigningError``.
     ``status`` is ``(status list URL, index)``: the certificate's revocation bit.
     """
-    signer = signer_for(academy_code)
+    signed = {
+        "academy_code": academy_code,
+        "serial": serial,
+        "code": code,
+        "status": status,
+        "reason": reason,
+        "location": location,
+    }
+    if token_configuration() is None:
+        return _signed(data, signer_for(academy_code), **signed)
+    pkcs11 = pkcs11_module()
+    try:
+        # Under the session's lock from the key's lookup to the signature, and again on a
+        # new session where the token's broke.
+        return on_token(
+            lambda session: _signed(data, _token_signer(session, academy_code), **signed)
+        )
+    except TokenUnavailable as error:
+        logger.exception("Certificate %s could not be signed: the token cannot be opened", serial)
+        raise SigningError(
+            _("The signing token cannot be opened: check its module, its label and its PIN.")
+        ) from error
+    except pkcs11.PKCS11Error as error:
+        logger.exception("Certificate %s could not be signed on the token", serial)
+        raise SigningError(_("The certificate could not be signed.")) from error
+
+
+def _signed(data, signer, *, academy_code, serial, code, status, reason, location):
     if signer is None:
         if signing_settings()["REQUIRED"]:
             raise SigningError(

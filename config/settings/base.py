@@ -254,7 +254,8 @@ STORAGES = {
 # The academies' private signing keys (Ed25519, one PEM file per academy and key id, mode
 # 0600), outside MEDIA_ROOT and the private storage, never in the database. Production points
 # it at a mounted secret folder, or sets CERTIFICATE_KEY_SOURCE to
-# "certificates.keys.EnvironmentKeySource" (README, "Trusted certificates").
+# "certificates.keys.EnvironmentKeySource" or "certificates.keys.Pkcs11KeySource" (keys on
+# the token of CERTIFICATE_SIGNING below; README, "Trusted certificates").
 CERTIFICATE_KEY_DIR = Path(os.environ.get("CERTIFICATE_KEY_DIR", BASE_DIR / "var" / "issuer-keys"))
 CERTIFICATE_KEY_SOURCE = os.environ.get("CERTIFICATE_KEY_SOURCE", "certificates.keys.FileKeySource")
 # Signed certificate PDFs (README "Signed certificate PDFs"): each academy's key is a PKCS#12
@@ -267,6 +268,14 @@ CERTIFICATE_SIGNING = {
     "TIMESTAMP_URL": os.environ.get("CERTIFICATE_TIMESTAMP_URL", ""),
     # Without a key an academy's certificates are refused (production) or left unsigned.
     "REQUIRED": env_bool("CERTIFICATE_SIGNING_REQUIRED", False),
+    # A PKCS#11 token (HSM, smart card) instead of the .p12 files, where a module is named:
+    # each academy's key and certificate labelled with its code; the credential keys of
+    # CERTIFICATE_KEY_SOURCE="certificates.keys.Pkcs11KeySource" too (README "Signatures").
+    "PKCS11_LIB": os.environ.get("CERTIFICATE_SIGNING_PKCS11_LIB", ""),
+    "PKCS11_TOKEN": os.environ.get("CERTIFICATE_SIGNING_PKCS11_TOKEN", ""),
+    "PKCS11_PIN": os.environ.get("CERTIFICATE_SIGNING_PKCS11_PIN", ""),
+    # Whether rotate_issuer_key may make credential keys on the token.
+    "PKCS11_WRITABLE": env_bool("CERTIFICATE_SIGNING_PKCS11_WRITABLE", True),
 }
 
 # Wagtail's page editor posts many fields for big courses.
