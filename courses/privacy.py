@@ -143,6 +143,16 @@ def statements_of(users):
     return Statement.objects.filter(payload__actor__account__name__in=names)
 
 
+def erase_statements(rows):
+    """Nothing of an erased person is sent any more (their pending statements go), and what
+    the LRS already holds is voided there: a voiding statement each, queued and sent like
+    any other, by the site's account."""
+    from .xapi import void
+
+    void(rows.filter(state=Statement.State.SENT).values_list("statement_id", flat=True))
+    rows.delete()
+
+
 def _activity_name(activity):
     names = activity.get("definition", {}).get("name", {})
     return next(iter(names.values()), activity.get("id", ""))
@@ -195,9 +205,7 @@ register(
         rows=statements_of,
         title=_("Learning records for the network's LRS"),
         export=statement_rows,
-        # Nothing of an erased person is sent any more; those already sent stay at the LRS
-        # under the pseudonymous account, which no longer leads to anyone.
-        erase=lambda rows, users: rows.delete(),
+        erase=lambda rows, users: erase_statements(rows),
         order=75,
     ),
 )

@@ -10,7 +10,9 @@ run (the next event, a retry the worker schedules, or ``manage.py send_xapi_stat
 sends it.
 
 The actor is a pseudonymous account: the site's address and an opaque id derived from the
-person's id with a secret; never a name or an e-mail address.
+person's id with a secret; never a name or an e-mail address. When a person is erased, the
+statements the LRS already holds are voided there (``void``): a voiding statement each, made
+by the site's own account, so that the LRS and what reads it disregard them.
 
 Settings: ``XAPI_LRS_URL`` (the LRS's xAPI base, e.g. ``https://lrs.example.org/xAPI``; empty:
 statements are queued and kept, nothing is sent), ``XAPI_LRS_USERNAME`` /
@@ -43,6 +45,7 @@ VERBS = {
     "progressed": "http://adlnet.gov/expapi/verbs/progressed",
     "earned": "http://id.tincanapi.com/verb/earned",
     "revoked": "https://w3id.org/xapi/dod-isd/verbs/revoked",
+    "voided": "http://adlnet.gov/expapi/verbs/voided",
 }
 ACTIVITY_TYPES = {
     "course": "http://adlnet.gov/expapi/activities/course",
@@ -67,6 +70,11 @@ def actor(user):
         "objectType": "Agent",
         "account": {"homePage": site_url(), "name": name.hexdigest()[:32]},
     }
+
+
+def site_actor():
+    """The site's own xAPI account: the actor of what the site says of itself (voiding)."""
+    return {"objectType": "Agent", "account": {"homePage": site_url(), "name": "academy"}}
 
 
 def activity(kind, key, title=""):
@@ -109,6 +117,27 @@ def record(user, verb, obj, *, result=None, enrolment=None, parent=None):
     payload["context"] = context
     if result:
         payload["result"] = result
+    return _queue(statement_id, payload)
+
+
+def void(statement_ids):
+    """Queue a voiding statement for each of these statements (xAPI 1.0.3, "Voided"): the
+    LRS and what reads it disregard them from then on. Made by the site's account, so that
+    voiding names nobody again. An LRS keeps a voided statement: deleting it is its
+    operator's act."""
+    for voided in statement_ids:
+        statement_id = uuid.uuid4()
+        payload = {
+            "id": str(statement_id),
+            "actor": site_actor(),
+            "verb": {"id": VERBS["voided"], "display": {"en-US": "voided"}},
+            "object": {"objectType": "StatementRef", "id": str(voided)},
+            "timestamp": timezone.now().isoformat(),
+        }
+        _queue(statement_id, payload)
+
+
+def _queue(statement_id, payload):
     row = Statement.objects.create(statement_id=statement_id, payload=payload)
     transaction.on_commit(send_soon)
     return row

@@ -5,10 +5,11 @@ import json
 
 from django.urls import reverse
 
+from academy.personal_data import erase_people
 from certificates.services import revoke
 from courses.models import Statement
 from courses.services import enrol, start_attempt, submit_attempt
-from courses.xapi import actor, send_statements
+from courses.xapi import actor, send_statements, site_actor
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
 from tests.courses.package_builders import package_course, scorm12_files
@@ -134,3 +135,54 @@ def test_no_statement_names_the_officer(lisbon, officer):
     assert officer.email not in json.dumps(payload)
     assert str(officer.pk) != payload["account"]["name"]
     assert reverse("catalogue")  # the site is up: the actor's homePage is its address
+
+
+def erase_officer(officer, callbacks):
+    from home.models import User
+
+    with callbacks(execute=True):
+        erase_people(User.objects.filter(pk=officer.pk))
+
+
+def test_erasing_an_officer_voids_at_the_lrs_every_statement_it_holds_of_them(
+    client, lisbon, officer, lrs, django_capture_on_commit_callbacks
+):
+    finish_package_course(client, officer, lisbon.academy, django_capture_on_commit_callbacks)
+    theirs = [str(s.statement_id) for s in Statement.objects.order_by("pk")]
+    assert len(theirs) == 6 and not Statement.objects.exclude(state=Statement.State.SENT).exists()
+
+    erase_officer(officer, django_capture_on_commit_callbacks)
+
+    held = lrs.statements()
+    voided = [
+        s["object"]["id"]
+        for s in held
+        if s["verb"]["id"] == VERB + "voided" and s["object"]["objectType"] == "StatementRef"
+    ]
+    assert sorted(voided) == sorted(theirs)
+    voiding = [s for s in held if s["verb"]["id"] == VERB + "voided"]
+    assert all(s["actor"] == site_actor() for s in voiding)
+    assert actor(officer)["account"]["name"] not in json.dumps(voiding)
+    # Nothing of theirs is left to send, and the voiding statements went out.
+    assert not Statement.objects.filter(
+        payload__actor__account__name=actor(officer)["account"]["name"]
+    ).exists()
+    assert not Statement.objects.filter(state=Statement.State.PENDING).exists()
+
+
+def test_statements_never_sent_are_dropped_at_erasure_and_nothing_is_voided(
+    client, lisbon, officer, lrs, django_capture_on_commit_callbacks
+):
+    lrs.stop()
+    finish_package_course(client, officer, lisbon.academy, django_capture_on_commit_callbacks)
+    theirs = {str(s.statement_id) for s in Statement.objects.all()}
+    assert len(theirs) == 6 and Statement.objects.filter(state=Statement.State.PENDING).count() == 6
+
+    erase_officer(officer, django_capture_on_commit_callbacks)
+    lrs.start()
+    send_statements.enqueue()
+
+    assert not Statement.objects.exists()
+    held = lrs.statements()
+    assert not [s for s in held if s["id"] in theirs]
+    assert not [s for s in held if s["object"].get("id") in theirs]
