@@ -35,6 +35,7 @@ class DemoData:
     sessions: dict  # academy code -> list of sessions
     learning: list
     certificates: dict
+    directory: Path = DATA  # where the files are: packages/ holds the content packages
 
     @property
     def people(self):
@@ -65,6 +66,7 @@ def read(directory=DATA):
         sessions=_required(sessions, "sessions", "sessions.yaml"),
         learning=sessions.get("learning") or [],
         certificates=_load(directory, "certificates.yaml"),
+        directory=directory,
     )
     Checker(data, directory).check()
     return data
@@ -169,10 +171,17 @@ class Checker:
             self.check_question(question, f"{where}, question {number}")
 
     def check_module(self, module, where):
-        for key in ("title", "slug", "estimated_minutes", "body"):
+        for key in ("title", "slug", "estimated_minutes"):
             _required(module, key, where)
+        if "package" in module:
+            # A SCORM or H5P package: a folder of packages/, zipped when the demo loads.
+            folder = self.data.directory / "packages" / str(module["package"])
+            if not any((folder / name).is_file() for name in ("imsmanifest.xml", "h5p.json")):
+                self.fail(where, f"no package '{module['package']}' in packages/.")
+        else:
+            _required(module, "body", where)
         stream = ModulePage.body.field.stream_block
-        for number, block in enumerate(module["body"], start=1):
+        for number, block in enumerate(module.get("body", []), start=1):
             at = f"{where}, block {number}"
             if not isinstance(block, dict) or len(block) != 1:
                 self.fail(at, "a block is one 'type: value' pair.")

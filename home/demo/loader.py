@@ -6,12 +6,14 @@ there is left as it is, and ``load_demo`` says what it added.
 
 import datetime
 import io
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.files.images import ImageFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image as PILImage
@@ -35,6 +37,7 @@ from courses.models import (
     Theme,
 )
 from courses.services import complete_module, decide, enrol, evaluate_completion, mark_attendance
+from courses.services.packages import add_package
 from home.demo.content import SIGNATURES, read
 
 DEMO_PASSWORD = "demo1234"  # noqa: S105 (demo only: printed by seed_demo and in the README)
@@ -206,12 +209,15 @@ def load_courses(content, academies):
         existing = set(CoursePage.objects.child_of(academies[code]).values_list("slug", flat=True))
         for data in courses:
             if data["slug"] not in existing:
-                publish_course(academies[code], data, themes)
+                publish_course(
+                    academies[code], data, themes, packages=content.directory / "packages"
+                )
 
 
-def publish_course(academy, data, themes):
+def publish_course(academy, data, themes, *, packages=None):
     """Publish a course with its modules and assessment under an academy; the course comes
-    back with ``modules`` and ``assessment`` set to the pages published."""
+    back with ``modules`` and ``assessment`` set to the pages published. A module with a
+    ``package`` plays the content package of that folder of ``packages``."""
     locales = {locale.language_code: locale for locale in Locale.objects.all()}
     course = CoursePage(
         title=data["title"],
@@ -234,13 +240,28 @@ def publish_course(academy, data, themes):
                 slug=module["slug"],
                 estimated_minutes=module["estimated_minutes"],
                 required=module.get("required", True),
-                body=[next(iter(block.items())) for block in module["body"]],
+                body=[next(iter(block.items())) for block in module.get("body", [])],
+                package=_package(academy, packages / module["package"])
+                if "package" in module
+                else None,
             ),
         )
         for module in data["modules"]
     ]
     course.assessment = publish_under(course, _assessment(data["assessment"]))
     return course
+
+
+def _package(academy, folder):
+    """The content package in ``folder``, zipped as an authoring tool exports it and added
+    to the academy's packages as a trainer's upload is (checked, unpacked)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(folder).as_posix())
+    upload = SimpleUploadedFile(f"{folder.name}.zip", buffer.getvalue(), "application/zip")
+    return add_package(academy=academy, title="", uploaded=upload)
 
 
 def _assessment(data):

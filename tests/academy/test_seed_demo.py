@@ -241,3 +241,41 @@ def test_an_officer_of_the_large_network_signs_in_and_follows_their_course(small
     assert page.status_code == 200
     assert enrolment.session.course.title in page.content.decode()
     assert page.context["progress"].enrolment == enrolment
+
+
+def test_the_demo_has_a_scorm_lesson_that_an_officer_plays_and_passes(demo, client):
+    """The radio procedure lesson (home/demo/data/packages): a SCORM 1.2 package added as a
+    trainer's upload is, played by an enrolled officer; passing it does the module."""
+    from courses.models import CoursePage, ModulePage, ModuleProgress
+    from courses.services import complete_module
+    from tests.courses.test_package_play import commit, player_config
+    from tests.factories import UserFactory
+
+    module = ModulePage.objects.get(slug="radio-procedure", locale__language_code="en")
+    package = module.package
+    assert package.kind == "scorm12"
+    assert float(package.mastery_score) == 0.6  # scaled, as SCORM 2004 and xAPI say it
+    assert [sco["title"] for sco in package.scos] == ["Radio procedure in joint operations"]
+    course = CoursePage.objects.get(pk=module.get_parent().pk)
+    session = Session.objects.filter(course=course).order_by("starts_on").first()
+    officer = UserFactory()
+    enrolment = Enrolment.objects.create(
+        officer=officer, session=session, state=Enrolment.State.APPROVED
+    )
+    # The course is taken in order: the modules before the lesson come first.
+    for earlier in ModulePage.objects.child_of(course).filter(path__lt=module.path):
+        complete_module(enrolment, earlier)
+    client.force_login(officer)
+
+    page = client.get(module.url)
+    assert b'name="package-player"' in page.content
+    lesson = client.get(reverse("package_file", args=[module.pk, "index.html"]))
+    assert b"Spelling without mistakes" in b"".join(lesson.streaming_content)
+    _response, config = player_config(client, module)
+    failed = {"cmi.core.score.raw": "33", "cmi.core.lesson_status": "failed"}
+    assert commit(client, module, config, 1, failed).status_code == 200
+    assert not ModuleProgress.objects.get(enrolment=enrolment, module=module).completed_at
+    passed = {"cmi.core.score.raw": "100", "cmi.core.lesson_status": "passed"}
+    assert commit(client, module, config, 2, passed).status_code == 200
+
+    assert ModuleProgress.objects.get(enrolment=enrolment, module=module).completed_at

@@ -119,3 +119,51 @@ def test_an_officer_answers_an_h5p_check_and_gets_the_certificate(live_server, o
             break
         page.wait_for_timeout(100)
     assert Certificate.objects.filter(enrolment=enrolment).count() == 1
+
+
+def test_an_officer_plays_the_demos_radio_lesson_resumes_it_and_passes_its_check(
+    demo, live_server, open_page
+):
+    """The SCORM 1.2 lesson of the demo (home/demo/data/packages/radio-procedure), in the
+    Brussels course taken in order: its pages, where the officer left, its scored check."""
+    from courses.models import ModulePage, ModuleProgress, Session
+    from courses.services import complete_module
+
+    module = ModulePage.objects.get(slug="radio-procedure", locale__language_code="en")
+    course = module.get_parent()
+    session = Session.objects.filter(course=course).order_by("starts_on").first()
+    officer = UserFactory()
+    enrolment = Enrolment.objects.create(
+        officer=officer, session=session, state=Enrolment.State.APPROVED
+    )
+    for earlier in ModulePage.objects.child_of(course).filter(path__lt=module.path):
+        complete_module(enrolment, earlier)
+    page = signed_in_page(open_page, live_server, officer)
+
+    page.goto(live_server.url + module.url)
+    lesson = sco_frame(page)
+    expect(lesson.locator("#step")).to_have_text("Page 1 of 4", timeout=15_000)
+    for _page in range(3):
+        lesson.get_by_role("button", name="Next").click()
+    expect(lesson.locator("#step")).to_have_text("Page 4 of 4")
+    # The runtime commits in the background: the officer leaves once the site has the page.
+    for _ in range(100):
+        if PackageTracking.objects.filter(enrolment=enrolment, location="3").exists():
+            break
+        page.wait_for_timeout(100)
+
+    page.reload()
+    lesson = sco_frame(page)
+    expect(lesson.locator("#step")).to_have_text("Page 4 of 4", timeout=15_000)  # where they left
+    lesson.get_by_label("Bravo Kilo one-four").check()
+    lesson.get_by_label("Say again").check()
+    lesson.get_by_label("Your own call sign").check()  # wrong: the station called comes first
+    lesson.get_by_role("button", name="Check my answers").click()
+    expect(lesson.locator("#result")).to_contain_text("2 of 3 right (67%): passed.")
+    RESULTS.mkdir(exist_ok=True)
+    page.screenshot(path=RESULTS / "package-demo-radio-lesson.png", full_page=True)
+
+    tracking = PackageTracking.objects.get(enrolment=enrolment)
+    assert tracking.success_status == "passed"
+    assert float(tracking.score_scaled) == 0.67
+    assert ModuleProgress.objects.get(enrolment=enrolment, module=module).completed_at
