@@ -10,7 +10,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from academy.models import AcademyPage, address_of
 
@@ -234,6 +235,15 @@ def identity_hash(email, salt):
     return "sha256$" + hashlib.sha256((email.strip().lower() + salt).encode()).hexdigest()
 
 
+def _criteria(completion, language):
+    with translation.override(language):
+        if completion:
+            return gettext(
+                "Completed every required module and passed every assessment of the course."
+            )
+        return gettext("Attended the event in full.")
+
+
 def _achievement(certificate):
     snapshot = certificate.snapshot
     session = certificate.enrolment.session
@@ -252,13 +262,8 @@ def _achievement(certificate):
         # the officer.
         "description": f"{snapshot.get('course') or snapshot.get('session')} — "
         f"{snapshot.get('academy', '')}, {snapshot.get('dates', '')}",
-        "criteria": {
-            "narrative": (
-                "Completed every required module and passed every assessment of the course."
-                if completion
-                else "Attended the event in full."
-            )
-        },
+        # In the certificate's language, which ``inLanguage`` declares.
+        "criteria": {"narrative": _criteria(completion, certificate.language)},
         "inLanguage": certificate.language,
     }
     if snapshot.get("hours"):

@@ -46,6 +46,7 @@ from certificates.models import Certificate, CertificateTemplate, IssuerKey, Sta
 from certificates.services import issue_certificate, reissue, revoke
 from tests.certificates.test_certificates import completed
 from tests.concurrency import meet_before, race_test, run_at_once
+from tests.factories import UserFactory
 
 DATA = Path(__file__).parent / "data"
 
@@ -566,3 +567,13 @@ def test_revocations_at_once_each_set_their_bit(lisbon, lisbon_coordinator, monk
     assert errors == []
     status_list = StatusList.objects.get(academy=lisbon.academy)
     assert all(status_list.is_set(c.status_index) for c in certificates)
+
+
+def test_the_criteria_are_written_in_the_certificates_language(lisbon):
+    officer = UserFactory(full_name="Ana Costa", preferred_language="pt")
+    certificate = issue_certificate(completed(lisbon.academy, officer))
+
+    achievement = certificate.credential["credentialSubject"]["achievement"]
+    assert achievement["inLanguage"] == "pt"
+    assert achievement["criteria"]["narrative"] == "Participou no evento na íntegra."
+    assert verify(as_file(certificate.credential)).holds
