@@ -243,28 +243,37 @@ def test_an_officer_of_the_large_network_signs_in_and_follows_their_course(small
     assert page.context["progress"].enrolment == enrolment
 
 
-def test_the_demo_has_a_scorm_lesson_that_an_officer_plays_and_passes(demo, client):
-    """The radio procedure lesson (home/demo/data/packages): a SCORM 1.2 package added as a
-    trainer's upload is, played by an enrolled officer; passing it does the module."""
-    from courses.models import CoursePage, ModulePage, ModuleProgress
+def at_the_demo_radio_lesson():
+    """(module, enrolment, officer): a new officer with a place in the demo's Brussels course
+    that ends with the radio procedure lesson, the modules before it done (the course is
+    taken in order)."""
+    from courses.models import ModulePage
     from courses.services import complete_module
-    from tests.courses.test_package_play import commit, player_config
     from tests.factories import UserFactory
 
     module = ModulePage.objects.get(slug="radio-procedure", locale__language_code="en")
-    package = module.package
-    assert package.kind == "scorm12"
-    assert float(package.mastery_score) == 0.6  # scaled, as SCORM 2004 and xAPI say it
-    assert [sco["title"] for sco in package.scos] == ["Radio procedure in joint operations"]
-    course = CoursePage.objects.get(pk=module.get_parent().pk)
+    course = module.get_parent()
     session = Session.objects.filter(course=course).order_by("starts_on").first()
     officer = UserFactory()
     enrolment = Enrolment.objects.create(
         officer=officer, session=session, state=Enrolment.State.APPROVED
     )
-    # The course is taken in order: the modules before the lesson come first.
     for earlier in ModulePage.objects.child_of(course).filter(path__lt=module.path):
         complete_module(enrolment, earlier)
+    return module, enrolment, officer
+
+
+def test_the_demo_has_a_scorm_lesson_that_an_officer_plays_and_passes(demo, client):
+    """The radio procedure lesson (home/demo/data/packages): a SCORM 1.2 package added as a
+    trainer's upload is, played by an enrolled officer; passing it does the module."""
+    from courses.models import ModuleProgress
+    from tests.courses.test_package_play import commit, player_config
+
+    module, enrolment, officer = at_the_demo_radio_lesson()
+    package = module.package
+    assert package.kind == "scorm12"
+    assert float(package.mastery_score) == 0.6  # scaled, as SCORM 2004 and xAPI say it
+    assert [sco["title"] for sco in package.scos] == ["Radio procedure in joint operations"]
     client.force_login(officer)
 
     page = client.get(module.url)

@@ -126,18 +126,10 @@ def test_an_officer_plays_the_demos_radio_lesson_resumes_it_and_passes_its_check
 ):
     """The SCORM 1.2 lesson of the demo (home/demo/data/packages/radio-procedure), in the
     Brussels course taken in order: its pages, where the officer left, its scored check."""
-    from courses.models import ModulePage, ModuleProgress, Session
-    from courses.services import complete_module
+    from courses.models import ModuleProgress
+    from tests.academy.test_seed_demo import at_the_demo_radio_lesson
 
-    module = ModulePage.objects.get(slug="radio-procedure", locale__language_code="en")
-    course = module.get_parent()
-    session = Session.objects.filter(course=course).order_by("starts_on").first()
-    officer = UserFactory()
-    enrolment = Enrolment.objects.create(
-        officer=officer, session=session, state=Enrolment.State.APPROVED
-    )
-    for earlier in ModulePage.objects.child_of(course).filter(path__lt=module.path):
-        complete_module(enrolment, earlier)
+    module, enrolment, officer = at_the_demo_radio_lesson()
     page = signed_in_page(open_page, live_server, officer)
 
     page.goto(live_server.url + module.url)
