@@ -101,23 +101,16 @@ def registration(enrolment):
 
 def record(user, verb, obj, *, result=None, enrolment=None, parent=None):
     """Queue one statement (in the caller's transaction); it is sent after commit."""
-    statement_id = uuid.uuid4()
-    payload = {
-        "id": str(statement_id),
-        "actor": actor(user),
-        "verb": {"id": VERBS[verb], "display": {"en-US": verb}},
-        "object": obj,
-        "timestamp": timezone.now().isoformat(),
-    }
     context = {"platform": "EU-POLNET Academy"}
     if enrolment is not None:
         context["registration"] = registration(enrolment)
     if parent is not None:
         context["contextActivities"] = {"parent": [parent]}
-    payload["context"] = context
-    if result:
-        payload["result"] = result
-    return _queue(statement_id, payload)
+    more = {"context": context, **({"result": result} if result else {})}
+    row = _statement(actor(user), verb, obj, **more)
+    row.save()
+    transaction.on_commit(send_soon)
+    return row
 
 
 def void(statement_ids):
@@ -125,22 +118,27 @@ def void(statement_ids):
     LRS and what reads it disregard them from then on. Made by the site's account, so that
     voiding names nobody again. An LRS keeps a voided statement: deleting it is its
     operator's act."""
-    for voided in statement_ids:
-        statement_id = uuid.uuid4()
-        payload = {
-            "id": str(statement_id),
-            "actor": site_actor(),
-            "verb": {"id": VERBS["voided"], "display": {"en-US": "voided"}},
-            "object": {"objectType": "StatementRef", "id": str(voided)},
-            "timestamp": timezone.now().isoformat(),
-        }
-        _queue(statement_id, payload)
+    rows = [
+        _statement(site_actor(), "voided", {"objectType": "StatementRef", "id": str(voided)})
+        for voided in statement_ids
+    ]
+    if rows:
+        Statement.objects.bulk_create(rows)
+        transaction.on_commit(send_soon)  # one sending run for them all
 
 
-def _queue(statement_id, payload):
-    row = Statement.objects.create(statement_id=statement_id, payload=payload)
-    transaction.on_commit(send_soon)
-    return row
+def _statement(agent, verb, obj, **more):
+    """An unsaved statement of ``agent``: its id, verb, object and time, and ``more``."""
+    statement_id = uuid.uuid4()
+    payload = {
+        "id": str(statement_id),
+        "actor": agent,
+        "verb": {"id": VERBS[verb], "display": {"en-US": verb}},
+        "object": obj,
+        "timestamp": timezone.now().isoformat(),
+        **more,
+    }
+    return Statement(statement_id=statement_id, payload=payload)
 
 
 def score_result(scaled=None, *, success=None, completion=None, raw=None, duration=None):
