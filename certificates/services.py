@@ -272,13 +272,14 @@ def _refuse_unprintable(officer):
             )
             % {"name": officer_name}
         )
-    return officer_name
 
 
 def _number_for(enrolment):
     """The serial number the enrolment's certificate is printed under: the one a try that
     died on the way left ``printing``, or the academy's next, with its verification code
-    and its bit in the status list. Call under the enrolment's lock."""
+    and its bit in the status list. Call under the enrolment's lock. A name that cannot
+    print is refused first: no number is spent on it."""
+    _refuse_unprintable(enrolment.officer)
     printing = SerialNumber.objects.filter(
         enrolment=enrolment, state=SerialNumber.State.PRINTING
     ).first()
@@ -337,7 +338,7 @@ def _print(enrolment, number, *, by, press):
     language = language_of(enrolment.officer)
     course = press.course(language)
     snapshot = build_snapshot(
-        officer_name=_refuse_unprintable(enrolment.officer),
+        officer_name=name_on_certificates(enrolment.officer),  # checked by _number_for
         session=session,
         course=course,
         template=template,
@@ -452,7 +453,6 @@ def _certificate_or_number(enrolment_id, session=None):
         return enrolment, existing
     if enrolment.state != Enrolment.State.COMPLETED:
         raise CertificateRefused(_("Only a completed enrolment earns a certificate."))
-    _refuse_unprintable(enrolment.officer)  # refused before a number is spent on it
     return enrolment, _number_for(enrolment)
 
 
