@@ -18,11 +18,18 @@ The CSRF token of the forms on a page (the language switcher) is not stored: it 
 replaced by a marker, and each visitor served from the cache gets their own token.
 
 Invalidation: every entry's key holds a *generation*, a random value kept in the same
-cache. ``invalidate()`` replaces it (after the transaction commits) whenever a page is
-published, unpublished, moved or deleted, or a session or an enrolment changes (places
-left are shown on these pages): no entry stored before can be found again. A request
-reads the generation before it reads anything else, so a page rendered from data older
-than a change is stored under the older generation, out of reach.
+cache. ``invalidate()`` replaces it (after the transaction commits) whenever a session or
+an enrolment changes (places left are shown on these pages); ``invalidate_content()``
+replaces it and the *content generation* whenever a page is saved, published,
+unpublished, moved or deleted, a view restriction is added or removed, or an image or a
+document changes: no entry stored before can be found again. A request reads the
+generation before it reads anything else, so a page rendered from data older than a
+change is stored under the older generation, out of reach.
+
+The content generation keys what signed-in people get from the cache too: a course's
+outline on its module pages (``courses.outline``) and a module's rendered body. These
+depend on pages, never on sessions or enrolments, so the enrolments of a busy morning do
+not drop them.
 """
 
 import functools
@@ -38,40 +45,66 @@ from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 GENERATION_KEY = "academy:page-cache:generation"
+CONTENT_GENERATION_KEY = "academy:page-content:generation"
 CSRF_MARKER = "@@academy-csrf-token@@"
 CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 NOT_STORED_HEADERS = {"set-cookie", "content-length"}
 LONGEST_QUERY = 300  # a longer query string is served, not stored
 
 
-def _cache():
+def cache():
+    """The cache that keeps pages, fragments and outlines."""
     return caches[getattr(settings, "ACADEMY_PAGE_CACHE", "default")]
 
 
-def _seconds():
+def seconds():
+    """How long a page, a fragment or an outline is kept; 0 when the cache is off."""
     return getattr(settings, "ACADEMY_PAGE_CACHE_SECONDS", 300)
 
 
-def generation():
+def generation(key=GENERATION_KEY):
     """The current generation; a new one if the cache lost it (then nothing old is found)."""
-    cache = _cache()
-    current = cache.get(GENERATION_KEY)
+    store = cache()
+    current = store.get(key)
     if current is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        current = cache.get(GENERATION_KEY)
+        store.add(key, uuid.uuid4().hex, timeout=None)
+        current = store.get(key)
     return current
+
+
+def content_generation():
+    """The generation of what pages say (not of their sessions and places left)."""
+    return generation(CONTENT_GENERATION_KEY)
+
+
+def _renew(*keys):
+    transaction.on_commit(
+        lambda: cache().set_many({key: uuid.uuid4().hex for key in keys}, timeout=None),
+        robust=True,
+    )
 
 
 def invalidate():
     """No page cached so far is served again, once the current transaction commits."""
-    transaction.on_commit(
-        lambda: _cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None), robust=True
-    )
+    _renew(GENERATION_KEY)
+
+
+def invalidate_content():
+    """Nothing cached so far from pages (pages, outlines, fragments) is used again, once
+    the current transaction commits."""
+    _renew(GENERATION_KEY, CONTENT_GENERATION_KEY)
 
 
 def invalidate_on_change(sender, **kwargs):
-    """Receiver of ``post_save`` / ``post_delete`` (and Wagtail's page signals)."""
+    """Receiver of ``post_save`` / ``post_delete`` of what pages show besides their content
+    (sessions, enrolments, themes)."""
     invalidate()
+
+
+def invalidate_content_on_change(sender, **kwargs):
+    """Receiver of Wagtail's page signals and of ``post_save`` / ``post_delete`` of pages,
+    view restrictions, images and documents."""
+    invalidate_content()
 
 
 def cache_for_visitors(view):
@@ -101,7 +134,7 @@ def mark_cacheable_pages(serve):
 def _may_use_cache(request):
     return (
         request.method in ("GET", "HEAD")
-        and _seconds() > 0
+        and seconds() > 0
         and len(request.META.get("QUERY_STRING", "")) <= LONGEST_QUERY
         and not request.user.is_authenticated
         and not len(get_messages(request))
@@ -166,11 +199,11 @@ class AnonymousPageCacheMiddleware:
         if not _may_use_cache(request):
             return self.get_response(request)
         key = _key(request, generation())
-        frozen = _cache().get(key)
+        frozen = cache().get(key)
         if frozen is not None:
             return _thawed(request, frozen)
         response = self.get_response(request)
         if _storable(request, response):
-            _cache().set(key, _frozen(response), _seconds())
+            cache().set(key, _frozen(response), seconds())
             response["X-Page-Cache"] = "miss"
         return response

@@ -184,3 +184,29 @@ def test_a_page_behind_a_password_is_never_cached(course):
     visit(course.url)
 
     assert "X-Page-Cache" not in visit(course.url)
+
+
+def test_a_page_put_behind_a_password_after_it_was_cached_asks_for_it_at_once(course, committed):
+    visit(course.url)
+    assert visit(course.url)["X-Page-Cache"] == "hit"
+    with committed():
+        PageViewRestriction.objects.create(
+            page=course, restriction_type=PageViewRestriction.PASSWORD, password="s3cret-walk"
+        )
+
+    page = visit(course.url)
+    assert "X-Page-Cache" not in page
+    assert 'name="password"' in page.content.decode()
+    assert "Mediation between neighbours" not in page.content.decode().split("<main")[-1]
+
+
+def test_a_page_under_a_newly_restricted_academy_is_no_longer_served_from_the_cache(
+    lisbon, course, committed
+):
+    visit(course.url)
+    with committed():
+        PageViewRestriction.objects.create(
+            page=lisbon.academy, restriction_type=PageViewRestriction.LOGIN
+        )
+
+    assert Client().get(course.url).status_code == 302
