@@ -6,6 +6,7 @@ Writes are in ``courses.services``; views and pages call both, and these never c
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 
 from django.db.models import F, Q
 from django.utils import timezone
@@ -38,11 +39,13 @@ def shareable_courses(user):
     return courses.order_by("title")
 
 
-def enrolment_for(officer, course):
+def enrolment_for(officer, course, with_course=True):
     """The officer's enrolment that a course's pages follow, or None.
 
     An approved enrolment in a session of this course (in any of its languages)
-    comes first; otherwise the latest completed one.
+    comes first; otherwise the latest completed one. Its session is read with it, and the
+    session's course too unless ``with_course`` is false (the caller has the course: a
+    course page is a wide row).
     """
     if not officer.is_authenticated:
         return None
@@ -50,7 +53,7 @@ def enrolment_for(officer, course):
         Enrolment.objects.for_officer(officer)
         .active()
         .filter(session__course__translation_key=course.translation_key)
-        .select_related("session__course")
+        .select_related("session__course" if with_course else "session")
         .order_by("-session__starts_on", "-pk")
     )
     approved = [e for e in enrolments if e.is_approved]
@@ -143,17 +146,25 @@ class CourseProgress:
 def course_progress(enrolment, modules):
     """Progress of an enrolment through ``modules`` (the course's live modules, in order).
 
-    One query whatever the number of modules: the progress rows are matched to the
-    modules by translation key, so a translated course page shows the same progress.
+    One query whatever the number of modules. Progress is kept on the modules in the
+    language of the session's course (``services.progress``): modules in that language are
+    matched to their rows by id; those of a translated course page by translation key, so
+    it shows the same progress.
     """
-    rows = ModuleProgress.objects.filter(enrolment=enrolment).annotate(
-        module_key=F("module__translation_key")
-    )
-    by_key = {row.module_key: row for row in rows}
-    in_order = enrolment.session.course.modules_in_order if enrolment.session.course_id else False
+    course = enrolment.session.course if enrolment.session.course_id else None
+    rows = ModuleProgress.objects.filter(enrolment=enrolment)
+    if course is not None and all(module.locale_id == course.locale_id for module in modules):
+        by_module = {row.module_id: row for row in rows}
+        key = attrgetter("pk")
+    else:
+        by_module = {
+            row.module_key: row for row in rows.annotate(module_key=F("module__translation_key"))
+        }
+        key = attrgetter("translation_key")
+    in_order = course.modules_in_order if course is not None else False
     progress, blocked = CourseProgress(enrolment), False
     for module in modules:
-        row = by_key.get(module.translation_key)
+        row = by_module.get(key(module))
         progress.steps.append(ModuleStep(module, row, locked=in_order and blocked))
         if module.required and not (row and row.completed_at):
             blocked = True

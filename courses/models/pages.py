@@ -3,7 +3,7 @@
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -17,9 +17,10 @@ from wagtail.admin.panels import (
 )
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Orderable, Page, PageManager, PageViewRestriction
+from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
+from academy import page_cache
 from academy.media import CityMediaPageForm
 from academy.models import AcademyContentQuerySet, AcademyPage
 from academy.routing import DirectRoutingMixin
@@ -228,23 +229,6 @@ class CoursePage(DirectRoutingMixin, Page):
         return context
 
 
-# The fields of a module that its link in a course, its place and its progress need.
-MODULE_LINK_FIELDS = (
-    "id",
-    "path",
-    "depth",
-    "title",
-    "slug",
-    "url_path",
-    "live",
-    "locale_id",
-    "translation_key",
-    "content_type_id",
-    "required",
-    "estimated_minutes",
-)
-
-
 def learning_context(user, course, modules, current=None, enrolment=None):
     """What a course or module page shows an officer: enrolment, progress, next step.
 
@@ -311,29 +295,26 @@ class ModulePage(DirectRoutingMixin, Page):
         verbose_name_plural = _("modules")
 
     def get_context(self, request, *args, **kwargs):
+        from courses import outline as outlines
         from courses.queries import enrolment_for
 
         context = super().get_context(request, *args, **kwargs)
         parent = self.get_parent()
-        enrolment = enrolment_for(request.user, parent)
-        # The enrolment's course is this module's course (read with it) unless the officer
-        # follows the course in another language.
-        if enrolment is not None and enrolment.session.course_id == parent.pk:
-            course = enrolment.session.course
-        else:
-            course = parent.specific
+        outline, generation = outlines.cached(parent.pk)
+        # The enrolment reads its session's course only when the outline is read too.
+        enrolment = enrolment_for(request.user, parent, with_course=outline is None)
+        same_course = enrolment is not None and enrolment.session.course_id == parent.pk
+        if outline is None:
+            # The enrolment's course is this module's course (read with it) unless the
+            # officer follows the course in another language.
+            course = enrolment.session.course if same_course else parent.specific
+            outline = outlines.outline_of(course, generation)
+        elif same_course:
+            enrolment.session.course = outline.course  # the same page, from the cache
+        course, siblings = outline.course, outline.modules
         context["course"] = course
-        # The module served passed its ancestors' view restrictions: only a sibling's own
-        # restriction hides it (in the same query, where ``public()`` would add one).
-        restricted = PageViewRestriction.objects.filter(page=OuterRef("pk"))
-        # Only what a link, the order and the progress need (50 whole pages cost more than
-        # the rest of the page).
-        siblings = list(
-            ModulePage.objects.sibling_of(self)
-            .live()
-            .exclude(Exists(restricted))
-            .only(*MODULE_LINK_FIELDS)
-        )
+        context["body_cache_generation"] = generation
+        context["page_cache_seconds"] = page_cache.seconds()
         later = [module for module in siblings if module.path > self.path]
         earlier = [module for module in siblings if module.path < self.path]
         context["previous_module"] = earlier[-1] if earlier else None
