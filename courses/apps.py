@@ -23,3 +23,10 @@ class CoursesConfig(AppConfig):
             model = self.get_model(name)
             post_save.connect(invalidate_on_change, sender=model, dispatch_uid=f"cache_{name}")
             post_delete.connect(invalidate_on_change, sender=model, dispatch_uid=f"uncache_{name}")
+        # Module pages take an officer's enrolment from the cache (courses.outline).
+        from courses import outline
+
+        enrolment, session = self.get_model("Enrolment"), self.get_model("Session")
+        for signal in (post_save, post_delete):
+            signal.connect(outline.forget_officer_of_enrolment, sender=enrolment)
+        post_save.connect(outline.forget_officers_of_session, sender=session)

@@ -1,17 +1,32 @@
-"""A course's outline: the course and its live modules in order, as its module pages use it.
+"""What a module page reads from the cache: its course's outline and the officer's enrolment.
 
 Every module page shows where the officer stands in the course (the progress bar, the
-previous and the next module): it needs the course and the list of its modules. Both are
-the same for everyone who reads the course, and change only when a page does, so a module
-page takes them from the cache (``academy.page_cache``: Redis in production) under the
-*content generation*, which is renewed after any page, view restriction, image or
-document change commits. An outline read before a change is stored under the older
-generation, out of reach. With the page cache off (``ACADEMY_PAGE_CACHE_SECONDS = 0``, as
-in the tests but those of the cache) every module page reads the outline from the database.
+previous and the next module). It needs the course and the list of its live modules, the
+*outline*, the same for every reader and changed only when a page is; and the enrolment
+the officer follows the course by, changed only when one of their enrolments or its
+session is. Both are read from the cache (``academy.page_cache``: Redis in production) in
+one round trip, and only then, for what is missing, from the database.
+
+Each entry is kept with the *generation* it was read under, and used only while that
+generation is current:
+
+- an outline, with the *content generation*, renewed after any page, view restriction,
+  image or document change commits (``academy.page_cache``);
+- an officer's enrolment, with the officer's own generation, renewed after a change of one
+  of their enrolments, or of a session they are enrolled in, commits (``forget_officers``).
+
+A request reads the generations before it reads the database, so what it read before a
+change is kept with the older generation and never used again. The progress rows, written
+on every visit, are always read from the database. With the page cache off
+(``ACADEMY_PAGE_CACHE_SECONDS = 0``, as in the tests but those of the cache) every module
+page reads all of it from the database.
 """
 
+import copy
+import uuid
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from wagtail.models import PageViewRestriction
 
@@ -32,6 +47,7 @@ MODULE_LINK_FIELDS = (
     "required",
     "estimated_minutes",
 )
+NOT_CACHED = object()  # an enrolment not found in the cache (None is "not enrolled")
 
 
 @dataclass
@@ -40,17 +56,50 @@ class Outline:
     modules: list  # its live modules in order, with MODULE_LINK_FIELDS only
 
 
-def _key(course_id, generation):
-    return f"academy:course-outline:{generation}:{course_id}"
+@dataclass
+class Cached:
+    """What the cache had for one module page, and the generations to keep the rest under."""
+
+    outline: Outline | None = None
+    content_generation: str | None = None
+    enrolment: object = NOT_CACHED
+    officer_generation: str | None = None
 
 
-def cached(course_id):
-    """The outline of a course from the cache, or None; and the content generation to keep
-    an outline read now under (None when the cache is off)."""
+def _outline_key(course_id):
+    return f"academy:course-outline:{course_id}"
+
+
+def _officer_generation_key(officer_id):
+    return f"academy:officer:{officer_id}:generation"
+
+
+def _enrolment_key(officer_id, course):
+    return f"academy:officer:{officer_id}:follows:{course.translation_key}"
+
+
+def _kept(found, key, generation):
+    kept_under, value = found.get(key, (None, NOT_CACHED))
+    return value if kept_under == generation else NOT_CACHED
+
+
+def cached(course, officer):
+    """The outline of ``course`` and the enrolment ``officer`` follows it by, each from the
+    cache when it is there under the current generation (else None and ``NOT_CACHED``)."""
     if not page_cache.seconds():
-        return None, None
-    generation = page_cache.content_generation()
-    return page_cache.cache().get(_key(course_id, generation)), generation
+        return Cached()
+    keys = [page_cache.CONTENT_GENERATION_KEY, _outline_key(course.pk)]
+    if officer.is_authenticated:
+        keys += [_officer_generation_key(officer.pk), _enrolment_key(officer.pk, course)]
+    found = page_cache.cache().get_many(keys)
+    content = found.get(keys[0]) or page_cache.content_generation()
+    outline = _kept(found, keys[1], content)
+    cached = Cached(outline=None if outline is NOT_CACHED else outline, content_generation=content)
+    if officer.is_authenticated:
+        generation = found.get(keys[2]) or page_cache.generation(keys[2])
+        cached.officer_generation = generation
+        cached.enrolment = _kept(found, keys[3], generation)
+    return cached
 
 
 def outline_of(course, generation=None):
@@ -69,6 +118,46 @@ def outline_of(course, generation=None):
         .only(*MODULE_LINK_FIELDS)
     )
     outline = Outline(course=course, modules=modules)
-    if generation is not None and page_cache.seconds():
-        page_cache.cache().set(_key(course.pk, generation), outline, page_cache.seconds())
+    _keep(_outline_key(course.pk), generation, outline)
     return outline
+
+
+def keep_enrolment(officer, course, generation, enrolment):
+    """Keep the enrolment (or None) ``officer`` follows ``course`` by, read from the
+    database after ``generation`` (the officer's) was read. Its session is kept with it,
+    not the session's course: a page, whose changes the officer's generation does not
+    follow (module pages take it from the outline, or read it)."""
+    if enrolment is not None:
+        session = copy.copy(enrolment.session)
+        course_of_session = type(session).course.field
+        if course_of_session.is_cached(session):
+            course_of_session.delete_cached_value(session)
+        enrolment = copy.copy(enrolment)
+        type(enrolment).session.field.set_cached_value(enrolment, session)
+    _keep(_enrolment_key(officer.pk, course), generation, enrolment)
+
+
+def _keep(key, generation, value):
+    if generation is not None and page_cache.seconds():
+        page_cache.cache().set(key, (generation, value), page_cache.seconds())
+
+
+def forget_officers(officer_ids):
+    """No enrolment of these officers kept so far is used again, once the current
+    transaction commits."""
+    keys = {_officer_generation_key(officer_id): uuid.uuid4().hex for officer_id in officer_ids}
+    if keys:
+        transaction.on_commit(lambda: page_cache.cache().set_many(keys, timeout=None), robust=True)
+
+
+def forget_officer_of_enrolment(sender, instance, **kwargs):
+    """Receiver of ``post_save`` / ``post_delete`` of an enrolment."""
+    if page_cache.seconds():
+        forget_officers([instance.officer_id])
+
+
+def forget_officers_of_session(sender, instance, **kwargs):
+    """Receiver of ``post_save`` of a session: its course or its dates decide which
+    enrolment its officers follow a course by (a session with enrolments is never deleted)."""
+    if page_cache.seconds():
+        forget_officers(instance.enrolments.values_list("officer_id", flat=True).distinct())

@@ -39,23 +39,35 @@ def shareable_courses(user):
     return courses.order_by("title")
 
 
+# An enrolment's own fields and its session's course: what a module page needs of it.
+ENROLMENT_WITH_COURSE_ID = [
+    *(field.name for field in Enrolment._meta.concrete_fields),
+    "session__course_id",
+]
+
+
 def enrolment_for(officer, course, with_course=True):
     """The officer's enrolment that a course's pages follow, or None.
 
     An approved enrolment in a session of this course (in any of its languages)
-    comes first; otherwise the latest completed one. Its session is read with it, and the
-    session's course too unless ``with_course`` is false (the caller has the course: a
-    course page is a wide row).
+    comes first; otherwise the latest completed one. Its session and the session's course
+    are read with it; with ``with_course`` false, only the session's course id (the caller
+    has the course: a course page and a session are wide rows, the module page's hottest
+    query).
     """
     if not officer.is_authenticated:
         return None
-    enrolments = list(
+    enrolments = (
         Enrolment.objects.for_officer(officer)
         .active()
         .filter(session__course__translation_key=course.translation_key)
-        .select_related("session__course" if with_course else "session")
         .order_by("-session__starts_on", "-pk")
     )
+    if with_course:
+        enrolments = enrolments.select_related("session__course")
+    else:
+        enrolments = enrolments.select_related("session").only(*ENROLMENT_WITH_COURSE_ID)
+    enrolments = list(enrolments)
     approved = [e for e in enrolments if e.is_approved]
     return (approved or enrolments or [None])[0]
 
@@ -143,6 +155,9 @@ class CourseProgress:
         )
 
 
+PROGRESS_FIELDS = ("id", "enrolment_id", "module_id", "completed_at", "last_seen_at")
+
+
 def course_progress(enrolment, modules):
     """Progress of an enrolment through ``modules`` (the course's live modules, in order).
 
@@ -152,7 +167,8 @@ def course_progress(enrolment, modules):
     it shows the same progress.
     """
     course = enrolment.session.course if enrolment.session.course_id else None
-    rows = ModuleProgress.objects.filter(enrolment=enrolment)
+    # Whether a module is done, and when it was last seen (where to resume): no more.
+    rows = ModuleProgress.objects.filter(enrolment=enrolment).only(*PROGRESS_FIELDS)
     if course is not None and all(module.locale_id == course.locale_id for module in modules):
         by_module = {row.module_id: row for row in rows}
         key = attrgetter("pk")

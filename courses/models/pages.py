@@ -300,20 +300,23 @@ class ModulePage(DirectRoutingMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         parent = self.get_parent()
-        outline, generation = outlines.cached(parent.pk)
-        # The enrolment reads its session's course only when the outline is read too.
-        enrolment = enrolment_for(request.user, parent, with_course=outline is None)
+        cached = outlines.cached(parent, request.user)
+        outline, enrolment = cached.outline, cached.enrolment
+        if enrolment is outlines.NOT_CACHED or outline is None:
+            # The enrolment reads its session's course only when the outline is read too.
+            enrolment = enrolment_for(request.user, parent, with_course=outline is None)
+            outlines.keep_enrolment(request.user, parent, cached.officer_generation, enrolment)
         same_course = enrolment is not None and enrolment.session.course_id == parent.pk
         if outline is None:
             # The enrolment's course is this module's course (read with it) unless the
             # officer follows the course in another language.
             course = enrolment.session.course if same_course else parent.specific
-            outline = outlines.outline_of(course, generation)
+            outline = outlines.outline_of(course, cached.content_generation)
         elif same_course:
             enrolment.session.course = outline.course  # the same page, from the cache
         course, siblings = outline.course, outline.modules
         context["course"] = course
-        context["body_cache_generation"] = generation
+        context["body_cache_generation"] = cached.content_generation
         context["page_cache_seconds"] = page_cache.seconds()
         later = [module for module in siblings if module.path > self.path]
         earlier = [module for module in siblings if module.path < self.path]
