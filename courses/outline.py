@@ -1,17 +1,19 @@
-"""What a module page reads from the cache: its course's outline and the officer's enrolment.
+"""What a module page reads from the cache: its course's outline, the officer's enrolment
+and its own rendered body.
 
 Every module page shows where the officer stands in the course (the progress bar, the
 previous and the next module). It needs the course and the list of its live modules, the
 *outline*, the same for every reader and changed only when a page is; and the enrolment
 the officer follows the course by, changed only when one of their enrolments or its
-session is. Both are read from the cache (``academy.page_cache``: Redis in production) in
-one round trip, and only then, for what is missing, from the database.
+session is. Its body, rendered, is the same for every reader in a language. All three
+are read from the cache (``academy.page_cache``: Redis in production) in one round trip,
+and only then, for what is missing, from the database.
 
 Each entry is kept with the *generation* it was read under, and used only while that
 generation is current:
 
-- an outline, with the *content generation*, renewed after any page, view restriction,
-  image or document change commits (``academy.page_cache``);
+- an outline and a body, with the *content generation*, renewed after any page, view
+  restriction, image or document change commits (``academy.page_cache``);
 - an officer's enrolment, with the officer's own generation, renewed after a change of one
   of their enrolments, or of a session they are enrolled in, commits (``forget_officers``).
 
@@ -28,7 +30,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from wagtail.models import PageViewRestriction
+from django.utils.translation import get_language
+from wagtail.models import PageViewRestriction, Site
 
 from academy import page_cache
 
@@ -64,6 +67,7 @@ class Cached:
     content_generation: str | None = None
     enrolment: object = NOT_CACHED
     officer_generation: str | None = None
+    body: object = NOT_CACHED
 
 
 def _outline_key(course_id):
@@ -78,27 +82,40 @@ def _enrolment_key(officer_id, course):
     return f"academy:officer:{officer_id}:follows:{course.translation_key}"
 
 
+def _body_key(request, module):
+    # A body's links are relative to the site it is served on; its blocks' words are in
+    # the reader's language.
+    site = Site.find_for_request(request)
+    return f"academy:module-body:{module.pk}:{site.pk if site else 0}:{get_language()}"
+
+
 def _kept(found, key, generation):
     kept_under, value = found.get(key, (None, NOT_CACHED))
     return value if kept_under == generation else NOT_CACHED
 
 
-def cached(course, officer):
-    """The outline of ``course`` and the enrolment ``officer`` follows it by, each from the
-    cache when it is there under the current generation (else None and ``NOT_CACHED``)."""
+def cached(request, course, module=None):
+    """For a module page of ``course``, each from the cache when it is there under the
+    current generation (else None, or ``NOT_CACHED``): the course's outline, the enrolment
+    the officer follows it by, and the rendered body of ``module`` (not for a preview)."""
     if not page_cache.seconds():
         return Cached()
+    officer = request.user
     keys = [page_cache.CONTENT_GENERATION_KEY, _outline_key(course.pk)]
+    if module is not None:
+        keys.append(_body_key(request, module))
     if officer.is_authenticated:
         keys += [_officer_generation_key(officer.pk), _enrolment_key(officer.pk, course)]
     found = page_cache.cache().get_many(keys)
     content = found.get(keys[0]) or page_cache.content_generation()
     outline = _kept(found, keys[1], content)
     cached = Cached(outline=None if outline is NOT_CACHED else outline, content_generation=content)
+    if module is not None:
+        cached.body = _kept(found, keys[2], content)
     if officer.is_authenticated:
-        generation = found.get(keys[2]) or page_cache.generation(keys[2])
+        generation = found.get(keys[-2]) or page_cache.generation(keys[-2])
         cached.officer_generation = generation
-        cached.enrolment = _kept(found, keys[3], generation)
+        cached.enrolment = _kept(found, keys[-1], generation)
     return cached
 
 
@@ -135,6 +152,12 @@ def keep_enrolment(officer, course, generation, enrolment):
         enrolment = copy.copy(enrolment)
         type(enrolment).session.field.set_cached_value(enrolment, session)
     _keep(_enrolment_key(officer.pk, course), generation, enrolment)
+
+
+def keep_body(request, module, generation, html):
+    """Keep the rendered body of ``module``, rendered after ``generation`` (the content
+    generation) was read."""
+    _keep(_body_key(request, module), generation, html)
 
 
 def _keep(key, generation, value):

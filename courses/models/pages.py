@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -20,7 +21,6 @@ from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
-from academy import page_cache
 from academy.media import CityMediaPageForm
 from academy.models import AcademyContentQuerySet, AcademyPage
 from academy.routing import DirectRoutingMixin
@@ -255,6 +255,9 @@ def learning_context(user, course, modules, current=None, enrolment=None):
     }
 
 
+MODULE_BODY_TEMPLATE = "courses/includes/module_body.html"
+
+
 class ModulePage(DirectRoutingMixin, Page):
     """One module of a course: content blocks an officer works through."""
 
@@ -300,7 +303,8 @@ class ModulePage(DirectRoutingMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         parent = self.get_parent()
-        cached = outlines.cached(parent, request.user)
+        preview = getattr(request, "is_preview", False)
+        cached = outlines.cached(request, parent, module=None if preview else self)
         outline, enrolment = cached.outline, cached.enrolment
         if enrolment is outlines.NOT_CACHED or outline is None:
             # The enrolment reads its session's course only when the outline is read too.
@@ -316,8 +320,6 @@ class ModulePage(DirectRoutingMixin, Page):
             enrolment.session.course = outline.course  # the same page, from the cache
         course, siblings = outline.course, outline.modules
         context["course"] = course
-        context["body_cache_generation"] = cached.content_generation
-        context["page_cache_seconds"] = page_cache.seconds()
         later = [module for module in siblings if module.path > self.path]
         earlier = [module for module in siblings if module.path < self.path]
         context["previous_module"] = earlier[-1] if earlier else None
@@ -327,7 +329,7 @@ class ModulePage(DirectRoutingMixin, Page):
         # Officers follow modules within a session; staff and previews see everything
         # (an enrolled officer's permissions are not looked up).
         context["can_read"] = (
-            getattr(request, "is_preview", False)
+            preview
             or (learning["enrolment"] is not None and not learning["locked"])
             or request.user.has_perm("wagtailadmin.access_admin")
         )
@@ -335,6 +337,11 @@ class ModulePage(DirectRoutingMixin, Page):
             context["sessions"] = Session.objects.for_listing().filter(
                 course__translation_key=course.translation_key
             )
+        elif cached.body is not outlines.NOT_CACHED:
+            context["body"] = cached.body  # a SafeString, as rendered
+        elif cached.content_generation is not None and not preview:
+            context["body"] = render_to_string(MODULE_BODY_TEMPLATE, {"page": self}, request)
+            outlines.keep_body(request, self, cached.content_generation, context["body"])
         return context
 
     def serve(self, request, *args, **kwargs):

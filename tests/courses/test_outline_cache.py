@@ -8,11 +8,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from wagtail.models import Page, PageViewRestriction
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from courses.models import Enrolment, ModulePage
 from courses.services import enrol, withdraw
 from tests.academy.sessions import make_session
 from tests.courses.builders import build_course
+from tests.courses.test_moderation_and_copy import preview
 from tests.factories import UserFactory
 from tests.test_query_budgets import MODULE_PAGE_BUDGET
 from tests.test_query_counts import module_half_way
@@ -142,6 +144,25 @@ def test_a_published_change_of_the_body_is_shown_at_once(reader, module, committ
         module.save_revision().publish()
 
     assert "Agree with residents on one problem." in read(reader, module)
+    assert '<div class="block-text prose"><p>Agree with residents' in read(reader, module)
+
+
+def test_the_body_is_rendered_once_for_every_reader_in_a_language(officer, reader, module):
+    colleague = UserFactory()
+    enrol(colleague, Enrolment.objects.get(officer=officer).session)
+    other = Client()
+    other.force_login(colleague)
+
+    first = reader.get(module.url)
+    second = other.get(module.url)
+
+    rendered = [[template.name for template in page.templates] for page in (first, second)]
+    assert "courses/blocks/paragraph.html" in rendered[0]
+    assert "courses/blocks/paragraph.html" not in rendered[1]
+    for page in (first, second):
+        assert '<div class="block-text prose"><p>Residents know their street best.</p></div>' in (
+            page.content.decode()
+        )
 
 
 def test_a_change_not_yet_committed_is_not_frozen_into_the_cache(reader, module):
@@ -199,3 +220,25 @@ def test_an_officers_enrolment_is_never_another_officers(lisbon, officer, reader
 
     assert "Modules are open to officers enrolled in a session" in read(other, module)
     assert "Mark this module as done" in read(reader, module)
+
+
+def test_a_trainers_preview_shows_the_body_being_written_not_the_cached_one(
+    client, lisbon_trainer, reader, module
+):
+    read(reader, module)  # the published body is in the cache
+    data = nested_form_data(
+        {
+            "title": module.title,
+            "slug": module.slug,
+            "estimated_minutes": "20",
+            "required": "on",
+            "body": streamfield([("paragraph", rich_text("<p>Knock on every door twice.</p>"))]),
+            "comments": inline_formset([]),
+        }
+    )
+
+    content = preview(client, lisbon_trainer, module, data)
+
+    assert "Knock on every door twice." in content
+    assert "Residents know their street best." not in content
+    assert "Residents know their street best." in read(reader, module)
