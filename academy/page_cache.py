@@ -77,7 +77,9 @@ def content_generation():
     return generation(CONTENT_GENERATION_KEY)
 
 
-def _renew(*keys):
+def renew(*keys):
+    """New values for these generation keys, once the current transaction commits: nothing
+    kept under the old ones is used again."""
     transaction.on_commit(
         lambda: cache().set_many({key: uuid.uuid4().hex for key in keys}, timeout=None),
         robust=True,
@@ -86,13 +88,13 @@ def _renew(*keys):
 
 def invalidate():
     """No page cached so far is served again, once the current transaction commits."""
-    _renew(GENERATION_KEY)
+    renew(GENERATION_KEY)
 
 
 def invalidate_content():
     """Nothing cached so far from pages (pages, outlines, fragments) is used again, once
     the current transaction commits."""
-    _renew(GENERATION_KEY, CONTENT_GENERATION_KEY)
+    renew(GENERATION_KEY, CONTENT_GENERATION_KEY)
 
 
 def invalidate_on_change(sender, **kwargs):

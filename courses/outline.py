@@ -25,10 +25,8 @@ page reads all of it from the database.
 """
 
 import copy
-import uuid
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language
 from wagtail.models import PageViewRestriction, Site
@@ -50,7 +48,7 @@ MODULE_LINK_FIELDS = (
     "required",
     "estimated_minutes",
 )
-NOT_CACHED = object()  # an enrolment not found in the cache (None is "not enrolled")
+NOT_CACHED = object()  # not in the cache (a kept enrolment may be None: "not enrolled")
 
 
 @dataclass
@@ -168,9 +166,9 @@ def _keep(key, generation, value):
 def forget_officers(officer_ids):
     """No enrolment of these officers kept so far is used again, once the current
     transaction commits."""
-    keys = {_officer_generation_key(officer_id): uuid.uuid4().hex for officer_id in officer_ids}
+    keys = [_officer_generation_key(officer_id) for officer_id in officer_ids]
     if keys:
-        transaction.on_commit(lambda: page_cache.cache().set_many(keys, timeout=None), robust=True)
+        page_cache.renew(*keys)
 
 
 def forget_officer_of_enrolment(sender, instance, **kwargs):
